@@ -1,0 +1,110 @@
+"""Configuration, read from the environment.
+
+Config is the embedded default (SQLite under instance/, memory rate limits,
+mail written to the log). ProductionConfig refuses to start without a
+SECRET_KEY. TestConfig is used by the test suite.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'participation.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "participation"
+
+    # Number of reverse proxies in front of the app (load balancer): 0 = none.
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
+
+    LANGUAGES = ("fr", "nl", "en")
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "participation" / "translations")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session, not to a clock
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+
+    # Token lifetimes, in seconds.
+    CONFIRM_TOKEN_MAX_AGE = 48 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Participation Brussels <no-reply@participation.brussels>"
+    )
+    # Absolute base of links in emails, e.g. https://participation.brussels
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+
+    # Ideas: pre-moderation is on unless switched off.
+    IDEAS_PREMODERATION = _bool("IDEAS_PREMODERATION", True)
+    IDEAS_PER_PAGE = 20
+    REPORTS_HIDE_THRESHOLD = _int("REPORTS_HIDE_THRESHOLD", 3)
+
+    # Rate limits (Flask-Limiter syntax).
+    RATE_LIMIT_LOGIN = "5 per minute"
+    RATE_LIMIT_REGISTER = "10 per hour"
+    RATE_LIMIT_RESEND = "5 per hour"
+    RATE_LIMIT_RESET = "5 per hour"
+    RATE_LIMIT_WRITE = "30 per minute"
+
+    PRODUCTION = False
+
+
+class ProductionConfig(Config):
+    PRODUCTION = True
+    SECRET_KEY = os.environ.get("SECRET_KEY")  # no default: must be set
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None
+    PUBLIC_BASE_URL = None
+    SERVER_NAME = None
+
+
+CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

@@ -1,0 +1,81 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Foreign keys on, WAL for concurrent readers, and a busy timeout, on every
+    SQLite connection."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def create_app(config_name: str | None = None, test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    name = config_name or os.environ.get("PARTICIPATION_ENV", "development")
+    if name not in CONFIGS:
+        raise SystemExit(f"Unknown PARTICIPATION_ENV {name!r}: use one of {', '.join(CONFIGS)}.")
+    app.config.from_object(CONFIGS[name])
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        raise SystemExit(
+            "Refusing to start: SECRET_KEY is not set. Set the SECRET_KEY environment "
+            "variable to a long random value (python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+    if not app.debug and not app.testing:
+        app.logger.setLevel(logging.INFO)
+
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    from participation import i18n, security
+    from participation.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+    from participation import auth, cli, templating
+
+    auth.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+
+    from participation.accounts import bp as accounts_bp
+    from participation.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    return app

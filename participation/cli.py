@@ -1,0 +1,112 @@
+"""flask users ..., flask demo load, flask translate ..."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from config import BASE_DIR
+from participation.extensions import db
+from participation.models.accounts import ROLES
+from participation.models.base import utcnow
+from participation.services import DomainError
+from participation.services import accounts as account_service
+
+users = AppGroup("users", help="Manage accounts.")
+demo = AppGroup("demo", help="Demonstration data.")
+translate = AppGroup("translate", help="Translation catalogs (English is the source).")
+
+TRANSLATIONS = BASE_DIR / "participation" / "translations"
+POT = BASE_DIR / "participation" / "translations" / "messages.pot"
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", default=None, help="Display name (default: from email).")
+@click.option("--role", type=click.Choice(ROLES), default="citizen", show_default=True)
+@click.option("--language", type=click.Choice(["fr", "nl", "en"]), default="fr")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Read from the prompt unless given (for scripts).",
+)
+def create_user(email, display_name, role, language, password):
+    """Create a confirmed account with the given role."""
+    try:
+        result = account_service.register(
+            email, display_name or email.split("@")[0], password, language
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    if result.user is None:
+        raise click.ClickException(f"An account with the email {email} already exists.")
+    user = result.user
+    user.email_confirmed_at = utcnow()
+    account_service.set_role(user, role)
+    db.session.commit()
+    click.echo(f"Created {role} {user.email} (id {user.id}).")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role(email, role):
+    """Give the account with EMAIL the ROLE."""
+    user = account_service.find_by_email(email)
+    if user is None or user.is_deleted:
+        raise click.ClickException(f"No account with the email {email}.")
+    account_service.set_role(user, role)
+    db.session.commit()
+    click.echo(f"{user.email} is now {role}.")
+
+
+@demo.command("load")
+def load_demo():
+    """Load demonstration data (safe to run more than once)."""
+    from participation.demo import load
+
+    summary = load()
+    db.session.commit()
+    click.echo(summary)
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+
+@translate.command("extract")
+def extract():
+    """Extract the source strings into messages.pot."""
+    _pybabel(
+        "extract", "-F", str(BASE_DIR / "babel.cfg"), "-k", "_l", "--no-location",
+        "--sort-output", "-o", str(POT), str(BASE_DIR / "participation"), str(BASE_DIR / "templates"),
+    )
+
+
+@translate.command("update")
+@click.pass_context
+def update(ctx):
+    """Extract, then merge new strings into the fr and nl catalogs."""
+    ctx.invoke(extract)
+    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translate.command("compile")
+def compile_catalogs():
+    """Compile the catalogs into .mo files."""
+    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+
+
+def init_app(app: Flask) -> None:
+    for group in (users, demo, translate):
+        app.cli.add_command(group)
+
+
+__all__ = ["init_app", "Path"]

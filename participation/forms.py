@@ -1,0 +1,71 @@
+"""Shared form pieces: choices, coercion and the mapping of domain errors onto fields."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SelectChoice, SelectField
+
+from participation.extensions import db
+from participation.i18n import LANGUAGE_NAMES, LANGUAGES, current_language
+from participation.services import DomainError
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """WTForms choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def language_choices() -> list[SelectChoice]:
+    return choices((code, LANGUAGE_NAMES[code]) for code in LANGUAGES)
+
+
+def optional_int(value):
+    """'' -> None, '12' -> 12, anything else -> -1 (never a valid choice)."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+class MunicipalityField(SelectField):
+    """An optional choice among the 19 municipalities, in the page's language."""
+
+    def __init__(self, label=None, empty_label=None, **kwargs):
+        kwargs.setdefault("coerce", optional_int)
+        kwargs.setdefault("validators", [])
+        super().__init__(label, **kwargs)
+        self.empty_label = empty_label if empty_label is not None else _l("Not specified")
+
+    def _load(self):
+        from participation.models import Municipality
+
+        lang = current_language()
+        rows = db.session.scalars(select(Municipality)).all()
+        named = sorted(((m.id, m.name(lang)) for m in rows), key=lambda c: c[1])
+        self.choices = choices([("", str(self.empty_label)), *named])
+
+    def iter_choices(self):
+        if not self.choices:
+            self._load()
+        yield from super().iter_choices()
+
+    def pre_validate(self, form):
+        if not self.choices:
+            self._load()
+        if self.data is None:
+            return
+        if self.data not in {c.value for c in self.choices}:
+            raise ValueError(str(_l("Please choose a value from the list.")))
+
+
+def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
+    """Show a service's error on the field it belongs to (or on the whole form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*list(field.errors or []), error.message]
+    else:
+        form.form_errors.append(error.message)

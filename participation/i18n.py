@@ -1,0 +1,91 @@
+"""Language selection: URL prefix, then the user's saved language, a cookie,
+Accept-Language, and French as the fallback."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+LANGUAGES = ("fr", "nl", "en")
+DEFAULT_LANGUAGE = "fr"
+COOKIE_NAME = "lang"
+LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+# The prefix every localized route carries.
+PREFIX = "/<any(fr, nl, en):lang_code>"
+
+
+def preferred_language() -> str:
+    """The visitor's language when the URL does not say it."""
+    if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
+        return current_user.language
+    cookie = request.cookies.get(COOKIE_NAME)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector."""
+    lang = g.get("lang_code")
+    if lang in LANGUAGES:
+        return lang
+    if request:
+        # Error pages raised before routing (unknown prefix) still speak the
+        # visitor's language.
+        return preferred_language()
+    return DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return g.get("lang_code") or str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def switch_language_url(code: str, external: bool = False) -> str:
+    """The current page in another language, with the same query string."""
+    endpoint = request.endpoint
+    view_args = dict(request.view_args or {})
+    if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+        view_args["lang_code"] = code
+        args = request.args.to_dict(flat=False)
+        try:
+            return url_for(endpoint, **view_args, **args, _external=external)
+        except BuildError:
+            pass
+    return url_for("main.home", lang_code=code, _external=external)
+
+
+def init_app(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def pull_lang_code(endpoint, values):
+        if values and "lang_code" in values:
+            g.lang_code = values.pop("lang_code")
+
+    @app.url_defaults
+    def add_lang_code(endpoint, values):
+        if "lang_code" in values or not endpoint:
+            return
+        if app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+            values["lang_code"] = g.get("lang_code") or current_language()
+
+    @app.after_request
+    def remember_language(response):
+        lang = g.get("lang_code")
+        if lang and request.cookies.get(COOKIE_NAME) != lang:
+            response.set_cookie(
+                COOKIE_NAME,
+                lang,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            )
+        return response
+
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        switch_language_url=switch_language_url,
+        current_language=current_language,
+    )

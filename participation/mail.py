@@ -1,0 +1,83 @@
+"""Outgoing mail, in the recipient's language, as text plus HTML.
+
+With MAIL_SERVER set, messages go through SMTP. Without it, the whole message
+is written to the log, so a newcomer can click a confirmation link from the
+console.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+
+def render_email(template: str, language: str, **context) -> tuple[str, str, str]:
+    """Render templates/email/<template>.{txt,html} and its subject in `language`."""
+    with force_locale(language):
+        subject = render_template(f"email/{template}.subject.txt", **context).strip()
+        text = render_template(f"email/{template}.txt", **context)
+        html = render_template(f"email/{template}.html", subject=subject, **context)
+    return subject, text, html
+
+
+def build_message(to: str, subject: str, text: str, html: str, language: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="participation.brussels")
+    message["Content-Language"] = language
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def deliver(message: EmailMessage) -> bool:
+    """Send one message. Returns False (and logs) when delivery failed, so a
+    broken mail server never turns a citizen's request into an error page."""
+    config = current_app.config
+    server = config.get("MAIL_SERVER")
+    if not server:
+        current_app.logger.info(
+            "Mail not sent (MAIL_SERVER unset); full message follows:\n%s",
+            message.as_string(),
+        )
+        return True
+    try:
+        if config.get("MAIL_USE_SSL"):
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                server, config["MAIL_PORT"], timeout=10, context=ssl.create_default_context()
+            )
+        else:
+            smtp = smtplib.SMTP(server, config["MAIL_PORT"], timeout=10)
+        with smtp:
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls(context=ssl.create_default_context())
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            smtp.send_message(message)
+        return True
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("Could not deliver mail to %s", message["To"])
+        return False
+
+
+def send_email(to: str, template: str, language: str, **context) -> bool:
+    subject, text, html = render_email(template, language, **context)
+    return deliver(build_message(to, subject, text, html, language))
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email: PUBLIC_BASE_URL when set, else this request's host."""
+    from flask import url_for
+
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
