@@ -1,0 +1,187 @@
+"""Challenges, ideas, their revisions, supports and comments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participation.extensions import db
+from participation.models.accounts import User
+from participation.models.base import utcnow
+from participation.models.places import Municipality
+
+# pending -> published | rejected; published -> hidden (moderation) -> published;
+# any -> withdrawn (by the author).
+IDEA_STATUSES = ("pending", "published", "rejected", "hidden", "withdrawn")
+# Set by officials (moderation issue); None until then.
+OFFICIAL_STATUSES = ("under_review", "accepted", "in_progress", "implemented", "not_retained")
+# Official statuses that close an idea to new supports.
+CLOSED_OFFICIAL_STATUSES = ("implemented", "not_retained")
+COMMENT_STATUSES = ("visible", "deleted", "hidden")
+TEXT_LANGUAGES = ("fr", "nl", "en")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Challenge(db.Model):
+    """One of the Region's four smart-city challenges (rows created by a migration)."""
+
+    __tablename__ = "challenges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name_fr: Mapped[str] = mapped_column(String(80))
+    name_nl: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    description_fr: Mapped[str] = mapped_column(Text)
+    description_nl: Mapped[str] = mapped_column(Text)
+    description_en: Mapped[str] = mapped_column(Text)
+
+    def name(self, locale: str | None = None) -> str:
+        return getattr(self, f"name_{_locale(locale)}")
+
+    def description(self, locale: str | None = None) -> str:
+        return getattr(self, f"description_{_locale(locale)}")
+
+    def __repr__(self) -> str:
+        return f"<Challenge {self.slug}>"
+
+
+def _locale(locale: str | None) -> str:
+    if locale is None:
+        from participation.i18n import current_language
+
+        locale = current_language()
+    return locale if locale in TEXT_LANGUAGES else "en"
+
+
+class Idea(db.Model):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        CheckConstraint(_in("status", IDEA_STATUSES), name="status"),
+        CheckConstraint(
+            "official_status IS NULL OR " + _in("official_status", OFFICIAL_STATUSES),
+            name="official_status",
+        ),
+        CheckConstraint(_in("language", TEXT_LANGUAGES), name="language"),
+        CheckConstraint("support_count >= 0", name="support_count_positive"),
+        CheckConstraint("comment_count >= 0", name="comment_count_positive"),
+        Index("ix_ideas_status_support_count", "status", "support_count"),
+        Index("ix_ideas_status_created_at", "status", "created_at"),
+        Index("ix_ideas_status_comment_count", "status", "comment_count"),
+        Index("ix_ideas_challenge_id_status", "challenge_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    # The author's Markdown, and the sanitized HTML rendered from it on write.
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    official_status: Mapped[str | None] = mapped_column(String(20))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"))
+    support_count: Mapped[int] = mapped_column(Integer, default=0)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set at the first support from someone else or the first official
+    # response: from then on the author can no longer edit.
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    author: Mapped[User] = relationship(lazy="raise")
+    challenge: Mapped[Challenge] = relationship(lazy="raise")
+    municipality: Mapped[Municipality | None] = relationship(lazy="raise")
+    duplicate_of: Mapped[Idea | None] = relationship(remote_side=[id], lazy="raise")
+
+    @property
+    def is_public(self) -> bool:
+        """Visible to everyone (hidden ideas show a placeholder instead)."""
+        return self.status in ("published", "withdrawn", "hidden")
+
+    @property
+    def is_closed(self) -> bool:
+        return self.duplicate_of_id is not None or (
+            self.official_status in CLOSED_OFFICIAL_STATUSES
+        )
+
+    def __repr__(self) -> str:
+        return f"<Idea {self.id} {self.status}>"
+
+
+class IdeaRevision(db.Model):
+    """A previous version of an idea, kept at each edit for moderators."""
+
+    __tablename__ = "idea_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    editor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    language: Mapped[str] = mapped_column(String(2))
+    # When this version was replaced.
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Support(db.Model):
+    """One citizen's support for one idea: the database refuses a second."""
+
+    __tablename__ = "supports"
+    __table_args__ = (
+        UniqueConstraint("idea_id", "user_id"),
+        Index("ix_supports_idea_id_created_at", "idea_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (
+        CheckConstraint(_in("status", COMMENT_STATUSES), name="status"),
+        Index("ix_comments_idea_id_created_at", "idea_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # One level of replies: a reply's parent is never itself a reply.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    body_source: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="visible")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    author: Mapped[User] = relationship(lazy="raise")
