@@ -74,8 +74,11 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     cli.init_app(app)
 
     from participation.accounts import bp as accounts_bp
+    from participation.ideas import bp as ideas_bp
     from participation.main import bp as main_bp
+    from participation.moderation import bp as moderation_bp
+    from participation.voting import bp as voting_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
+    for blueprint in (main_bp, accounts_bp, ideas_bp, voting_bp, moderation_bp):
+        app.register_blueprint(blueprint)
     return app

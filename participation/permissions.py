@@ -54,13 +54,103 @@ def can_change_role(actor: Any, target: Any) -> bool:
     return can_manage_roles(actor) and actor.id != target.id
 
 
-class _Can:
-    """`can.participate(current_user)` etc. in templates."""
 
-    participate = staticmethod(can_participate)
-    moderate = staticmethod(can_moderate)
-    respond_officially = staticmethod(can_respond_officially)
-    manage_roles = staticmethod(can_manage_roles)
+
+# --- Ideas ---------------------------------------------------------------------
+
+
+def is_author(user: Any, item: Any) -> bool:
+    return is_signed_in(user) and getattr(item, "author_id", None) == user.id
+
+
+def can_propose(user: Any) -> bool:
+    return can_participate(user)
+
+
+def can_view_idea(user: Any, idea: Any) -> bool:
+    """Public ideas are visible to all (hidden ones as a placeholder); pending and
+    rejected ideas only to their author and to moderators."""
+    if idea.status in ("published", "withdrawn", "hidden"):
+        return True
+    return is_author(user, idea) or can_moderate(user)
+
+
+def can_edit_idea(user: Any, idea: Any) -> bool:
+    """Until the first support from someone else or the first official response."""
+    return (
+        is_author(user, idea)
+        and can_participate(user)
+        and idea.locked_at is None
+        and idea.status in ("pending", "published", "rejected")
+    )
+
+
+def can_withdraw_idea(user: Any, idea: Any) -> bool:
+    return is_author(user, idea) and idea.status in ("pending", "published", "rejected")
+
+
+def support_block_reason(user: Any, idea: Any) -> str | None:
+    """Why `user` may not support `idea` now, or None."""
+    reason = participation_block_reason(user)
+    if reason:
+        return reason
+    if is_author(user, idea):
+        return "author"
+    if idea.status != "published" or idea.is_closed:
+        return "closed"
+    return None
+
+
+def can_support(user: Any, idea: Any) -> bool:
+    return support_block_reason(user, idea) is None
+
+
+def can_comment(user: Any, idea: Any) -> bool:
+    return can_participate(user) and idea.status == "published"
+
+
+COMMENT_EDIT_MINUTES = 15
+
+
+def can_edit_comment(user: Any, comment: Any, now: Any = None) -> bool:
+    from datetime import timedelta
+
+    from participation.models.base import utcnow
+
+    now = now or utcnow()
+    return (
+        is_author(user, comment)
+        and can_participate(user)
+        and comment.status == "visible"
+        and now - comment.created_at <= timedelta(minutes=COMMENT_EDIT_MINUTES)
+    )
+
+
+def can_delete_comment(user: Any, comment: Any) -> bool:
+    return is_author(user, comment) and comment.status == "visible"
+
+
+def can_report(user: Any, item: Any) -> bool:
+    return can_participate(user) and not is_author(user, item)
+
+
+def can_moderate_item(user: Any, item: Any) -> bool:
+    """Moderators act on others' content, never their own."""
+    return can_moderate(user) and not is_author(user, item)
+
+
+def can_view_dashboard(user: Any) -> bool:
+    return is_signed_in(user) and user.role in ("official", "admin")
+
+
+class _Can:
+    """Templates ask the same verbs: `can.support(current_user, idea)`."""
+
+    def __getattr__(self, name: str):
+        verb = globals().get(f"can_{name}")
+        if verb is None:
+            raise AttributeError(f"no permission verb can_{name}")
+        return verb
 
 
 can = _Can()

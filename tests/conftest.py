@@ -394,3 +394,60 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def make_idea(app, make_user):
+    """make_idea(status="published", author=None, challenge="connected", ...) -> Idea (detached)."""
+    from sqlalchemy import select
+
+    from participation.models import Challenge, Idea
+    from participation.models.base import utcnow
+    from participation.sanitize import render_markdown
+
+    counter = {"n": 0}
+
+    def make(
+        status: str = "published",
+        author=None,
+        challenge: str = "connected",
+        municipality_id: int | None = None,
+        title: str | None = None,
+        body: str | None = None,
+        language: str = "en",
+        support_count: int = 0,
+        comment_count: int = 0,
+        created_at=None,
+    ):
+        counter["n"] += 1
+        n = counter["n"]
+        author = author or make_user()
+        body = body or (
+            f"Idea number {n} for the Region. <script>alert('x{n}')</script> "
+            "It would help residents every day, in every municipality."
+        )
+        with app.app_context():
+            challenge_id = db.session.scalar(select(Challenge.id).where(Challenge.slug == challenge))
+            now = created_at or utcnow()
+            idea = Idea(
+                author_id=author.id,
+                challenge_id=challenge_id,
+                municipality_id=municipality_id,
+                title=title or f"Test idea number {n} <b>bold</b>",
+                body_source=body,
+                body_html=render_markdown(body),
+                language=language,
+                status=status,
+                support_count=support_count,
+                comment_count=comment_count,
+                created_at=now,
+                updated_at=now,
+                published_at=now if status in ("published", "withdrawn", "hidden") else None,
+            )
+            db.session.add(idea)
+            db.session.commit()
+            db.session.refresh(idea)
+            db.session.expunge(idea)
+        return idea
+
+    return make

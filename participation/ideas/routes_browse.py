@@ -1,0 +1,1 @@
+"""Finding ideas: lists, filters, search, challenge pages, feeds."""

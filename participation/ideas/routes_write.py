@@ -1,0 +1,1 @@
+"""Proposing, editing, withdrawing, reading and discussing ideas."""

@@ -1,0 +1,1 @@
+"""Support and withdraw-support views."""
