@@ -46,6 +46,24 @@ def get_metadata():
     return target_db.metadata
 
 
+# Full-text search objects made by raw SQL in 0003_search (FTS5 virtual table
+# and its shadow tables on SQLite, an expression GIN index on PostgreSQL) are
+# not in the models: autogenerate must not propose to drop them.
+SEARCH_OBJECTS = ("ideas_fts", "ix_ideas_search")
+
+
+def include_name(name, type_, parent_names):
+    if type_ in ("table", "index") and name and name.startswith(SEARCH_OBJECTS):
+        return False
+    return True
+
+
+def include_object(object, name, type_, reflected, compare_to):
+    if type_ in ("table", "index") and name and name.startswith(SEARCH_OBJECTS):
+        return False
+    return True
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -60,7 +78,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_name=include_name, include_object=include_object,
     )
 
     with context.begin_transaction():
@@ -86,6 +105,8 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_name", include_name)
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

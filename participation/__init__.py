@@ -74,11 +74,23 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     cli.init_app(app)
 
     from participation.accounts import bp as accounts_bp
+    from participation.admin import bp as admin_bp
     from participation.ideas import bp as ideas_bp
     from participation.main import bp as main_bp
     from participation.moderation import bp as moderation_bp
+    from participation.notifications import bp as notifications_bp
+    from participation.officials import bp as officials_bp
     from participation.voting import bp as voting_bp
 
-    for blueprint in (main_bp, accounts_bp, ideas_bp, voting_bp, moderation_bp):
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        ideas_bp,
+        voting_bp,
+        moderation_bp,
+        officials_bp,
+        notifications_bp,
+    ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(admin_bp)
     return app

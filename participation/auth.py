@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import undefer
 
 from participation.extensions import db, login_manager
 from participation.security import is_safe_local_path
@@ -24,7 +25,8 @@ def init_app(app: Flask) -> None:
         uid, _sep, token = user_id.partition(":")
         if not uid.isdigit() or not token:
             return None
-        user = db.session.get(User, int(uid))
+        # The header's unread notification count comes in the same SELECT.
+        user = db.session.get(User, int(uid), options=[undefer(User.unread_notification_count)])
         if user is None or user.is_deleted or user.session_token != token:
             return None
         return user
@@ -38,7 +40,11 @@ def init_app(app: Flask) -> None:
         else:
             referrer = urlsplit(request.referrer or "")
             same_site = referrer.netloc in ("", request.host)
-            target = (referrer.path + ("?" + referrer.query if referrer.query else "")) if same_site else None
+            target = (
+                (referrer.path + ("?" + referrer.query if referrer.query else ""))
+                if same_site
+                else None
+            )
         if not is_safe_local_path(target):
             target = None
         return redirect(url_for("accounts.login", next=target))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from config import BASE_DIR
 from participation.extensions import db
@@ -38,9 +40,11 @@ POT = BASE_DIR / "participation" / "translations" / "messages.pot"
 def create_user(email, display_name, role, language, password):
     """Create a confirmed account with the given role."""
     try:
-        result = account_service.register(
-            email, display_name or email.split("@")[0], password, language
-        )
+        # Operators read English on the console, like the rest of this CLI.
+        with force_locale("en"):
+            result = account_service.register(
+                email, display_name or email.split("@")[0], password, language
+            )
     except DomainError as error:
         raise click.ClickException(error.message) from error
     if result.user is None:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice, SelectField
+from wtforms.validators import ValidationError
 
 from participation.extensions import db
 from participation.i18n import LANGUAGE_NAMES, LANGUAGES, current_language
@@ -59,7 +60,7 @@ class MunicipalityField(SelectField):
         if self.data is None:
             return
         if self.data not in {c.value for c in self.choices}:
-            raise ValueError(str(_l("Please choose a value from the list.")))
+            raise ValidationError(str(_l("Please choose a value from the list.")))
 
 
 def apply_domain_error(form: FlaskForm, error: DomainError) -> None:

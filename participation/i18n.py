@@ -32,6 +32,10 @@ def select_locale() -> str:
     if lang in LANGUAGES:
         return lang
     if request:
+        # A 404 under /nl/ (no route matched, so no lang_code) stays in Dutch.
+        prefix = request.path.lstrip("/").split("/", 1)[0]
+        if prefix in LANGUAGES:
+            return prefix
         # Error pages raised before routing (unknown prefix) still speak the
         # visitor's language.
         return preferred_language()
@@ -39,7 +43,11 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    return g.get("lang_code") or str(get_locale() or DEFAULT_LANGUAGE)
+    """The language being rendered: the page's, or the one forced for an email."""
+    locale = get_locale()
+    if locale is not None and str(locale) in LANGUAGES:
+        return str(locale)
+    return g.get("lang_code") or DEFAULT_LANGUAGE
 
 
 def switch_language_url(code: str, external: bool = False) -> str:

@@ -18,6 +18,7 @@ from flask_babel import force_locale
 
 def render_email(template: str, language: str, **context) -> tuple[str, str, str]:
     """Render templates/email/<template>.{txt,html} and its subject in `language`."""
+    context.setdefault("email_language", language)
     with force_locale(language):
         subject = render_template(f"email/{template}.subject.txt", **context).strip()
         text = render_template(f"email/{template}.txt", **context)
@@ -32,10 +33,25 @@ def build_message(to: str, subject: str, text: str, html: str, language: str) ->
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="participation.brussels")
-    message["Content-Language"] = language
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    # After the parts exist: make_alternative() moves Content-* headers into
+    # the first part, and the whole message is in this language.
+    message["Content-Language"] = language
+    for part in message.iter_parts():
+        part["Content-Language"] = language
     return message
+
+
+def readable(message: EmailMessage) -> str:
+    """The whole message as a person reads it: headers, then each part decoded
+    (the wire format would cut long links with quoted-printable soft breaks)."""
+    lines = [f"{name}: {value}" for name, value in message.items() if name != "Content-Type"]
+    for part in message.walk():
+        if part.get_content_maintype() == "multipart":
+            continue
+        lines += ["", f"--- {part.get_content_type()} ---", part.get_content().rstrip()]
+    return "\n".join(lines)
 
 
 def deliver(message: EmailMessage) -> bool:
@@ -45,8 +61,7 @@ def deliver(message: EmailMessage) -> bool:
     server = config.get("MAIL_SERVER")
     if not server:
         current_app.logger.info(
-            "Mail not sent (MAIL_SERVER unset); full message follows:\n%s",
-            message.as_string(),
+            "Mail not sent (MAIL_SERVER unset); full message follows:\n%s", readable(message)
         )
         return True
     try:
@@ -74,10 +89,17 @@ def send_email(to: str, template: str, language: str, **context) -> bool:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an email: PUBLIC_BASE_URL when set, else this request's host."""
-    from flask import url_for
+    """An absolute link for an email: PUBLIC_BASE_URL when set, else this
+    request's host; outside a request (CLI, scripts), the local dev server."""
+    from flask import has_request_context, url_for
 
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+        if has_request_context():
+            return base.rstrip("/") + url_for(endpoint, **values)
+        with current_app.test_request_context(base_url=base):
+            return url_for(endpoint, _external=True, **values)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url="http://127.0.0.1:5000"):
+        return url_for(endpoint, _external=True, **values)

@@ -139,6 +139,25 @@ def can_moderate_item(user: Any, item: Any) -> bool:
     return can_moderate(user) and not is_author(user, item)
 
 
+def can_sanction_user(actor: Any, target: Any) -> bool:
+    """Suspend, ban or lift: never oneself; moderators act on citizens, admins on
+    anyone but other admins."""
+    if not can_moderate(actor) or actor.id == target.id:
+        return False
+    if actor.role == "admin":
+        return target.role != "admin"
+    return target.role == "citizen"
+
+
+def can_view_moderation_log(user: Any) -> bool:
+    return can_moderate(user)
+
+
+def can_view_hidden_content(user: Any) -> bool:
+    """Moderators read what is hidden; everyone else sees a placeholder."""
+    return can_moderate(user)
+
+
 def can_view_dashboard(user: Any) -> bool:
     return is_signed_in(user) and user.role in ("official", "admin")
 

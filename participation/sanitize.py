@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bleach
 import markdown
-from bleach.linkifier import DEFAULT_CALLBACKS, Linker
+from bleach.linkifier import DEFAULT_CALLBACKS, TLDS, Linker, build_url_re
 
 ALLOWED_TAGS = frozenset({"p", "br", "a", "ul", "ol", "li", "em", "strong", "blockquote"})
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
@@ -26,7 +26,9 @@ _cleaner = bleach.Cleaner(
     strip=True,
     strip_comments=True,
 )
-_linker = Linker(callbacks=[*DEFAULT_CALLBACKS, _rel], parse_email=False)
+# bleach's list of endings lacks the newer ones Brussels uses (mobilite.brussels, ...).
+_URL_RE = build_url_re(tlds=sorted({*TLDS, "brussels", "bruxelles", "vlaanderen", "gent", "eu"}, reverse=True))
+_linker = Linker(url_re=_URL_RE, callbacks=[*DEFAULT_CALLBACKS, _rel], parse_email=False)
 
 
 def _markdown() -> markdown.Markdown:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -69,11 +69,21 @@ def render_error(code: int, detail: str | None = None):
     if detail:
         message = detail
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    if best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]:
+    if (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    ):
         return jsonify(error=title, message=message, status=code), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _with_error_headers(result, error: HTTPException):
+    """Keep the headers the error carries (Allow on a 405, Retry-After on a 429)."""
+    response = make_response(result)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -103,7 +113,7 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code)
+        return _with_error_headers(render_error(error.code), error)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

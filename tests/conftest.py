@@ -451,3 +451,89 @@ def make_idea(app, make_user):
         return idea
 
     return make
+
+
+@pytest.fixture
+def make_comment(app, make_user):
+    """make_comment(idea, author=None, body=..., parent=None, created_at=None) -> Comment
+    (detached); keeps idea.comment_count right, as the service does."""
+    from sqlalchemy import update
+
+    from participation.models import Comment, Idea
+    from participation.models.base import utcnow
+    from participation.sanitize import render_markdown
+
+    def make(idea, author=None, body: str | None = None, parent=None, created_at=None):
+        author = author or make_user()
+        body = body or "A comment <script>alert('c')</script> with **some** words."
+        with app.app_context():
+            comment = Comment(
+                idea_id=idea.id,
+                author_id=author.id,
+                parent_id=parent.id if parent is not None else None,
+                body_source=body,
+                body_html=render_markdown(body),
+                status="visible",
+                created_at=created_at or utcnow(),
+            )
+            db.session.add(comment)
+            db.session.execute(
+                update(Idea).where(Idea.id == idea.id).values(comment_count=Idea.comment_count + 1)
+            )
+            db.session.commit()
+            db.session.refresh(comment)
+            db.session.expunge(comment)
+        return comment
+
+    return make
+
+
+# --- Real browser (Chromium via Playwright) ------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium, not a downloaded one (see STYLE.md)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def live_server(sqlite_template, smtp_server, tmp_path):
+    """The real app on http://127.0.0.1:<port>, on a copy of the SQLite template,
+    sending mail to the `mailbox`. Yields (base_url, app)."""
+    from werkzeug.serving import make_server
+
+    path = tmp_path / "live.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "MAIL_SERVER": smtp_server.hostname,
+            "MAIL_PORT": smtp_server.port,
+        },
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", app
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -84,6 +84,9 @@ def test_compiled_catalog_matches(lang):
     catalog = _catalog(lang)
     with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo").open("rb") as fh:
         compiled = read_mo(fh)
-    expected = {m.id: m.string for m in catalog if m.id and not m.fuzzy}
-    actual = {m.id: m.string for m in compiled if m.id}
+    def key(value):
+        return tuple(value) if isinstance(value, (list, tuple)) else value
+
+    expected = {key(m.id): key(m.string) for m in catalog if m.id and not m.fuzzy}
+    actual = {key(m.id): key(m.string) for m in compiled if m.id}
     assert actual == expected, f"{lang}: messages.mo is stale: run flask translate compile"

@@ -11,6 +11,11 @@ from participation.forms import MunicipalityField, language_choices
 from participation.services.passwords import MAX_LENGTH, MIN_LENGTH
 
 
+def _strip(value):
+    """Pasted addresses and names often carry spaces at either end."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_field(label=None):
     return EmailField(
         label or _l("Email address"),
@@ -22,6 +27,7 @@ def email_field(label=None):
                 check_deliverability=False,
             ),
         ],
+        filters=[_strip],
         render_kw={"autocomplete": "email"},
     )
 
@@ -33,6 +39,7 @@ def display_name_field():
             DataRequired(message=_l("Please enter the name others will see.")),
             Length(min=2, max=60, message=_l("Use between 2 and 60 characters.")),
         ],
+        filters=[_strip],
         description=_l("Shown next to your ideas and comments. It can be a first name."),
         render_kw={"autocomplete": "nickname", "maxlength": 60},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -58,8 +59,10 @@ def register():
     if request.method == "GET":
         form.language.data = request.args.get("language") or _current_lang()
     if not form.validate_on_submit():
-        return _invalid("accounts/register.html", form=form) if form.is_submitted() else (
-            render_template("accounts/register.html", form=form)
+        return (
+            _invalid("accounts/register.html", form=form)
+            if form.is_submitted()
+            else (render_template("accounts/register.html", form=form))
         )
     try:
         result = service.register(
@@ -143,6 +146,12 @@ def login():
     if user is None:
         form.form_errors.append(_("The email address or password is not correct."))
         return _invalid("accounts/login.html", form=form)
+    if user.is_banned:
+        db.session.rollback()
+        form.form_errors.append(
+            _("Your account has been banned by the moderators. You can no longer log in.")
+        )
+        return render_template("accounts/login.html", form=form), 403
     if user.is_suspended:
         db.session.rollback()
         form.form_errors.append(
@@ -211,7 +220,7 @@ def reset_password(token: str):
             return _invalid("accounts/reset_password.html", form=form)
         return render_template("accounts/reset_password.html", form=form)
     try:
-        user = service.reset_password(token, form.password.data)
+        service.reset_password(token, form.password.data)
     except DomainError as error:
         db.session.rollback()
         apply_domain_error(form, error)
@@ -242,7 +251,9 @@ def profile():
         current_user, form.display_name.data, form.language.data, form.municipality.data
     )
     db.session.commit()
-    flash(_("Your profile has been saved."), "success")
+    # The next page is in the newly chosen language: so is the message.
+    with force_locale(current_user.language):
+        flash(_("Your profile has been saved."), "success")
     return redirect(url_for("accounts.profile", lang_code=current_user.language))
 
 
@@ -345,9 +356,9 @@ def delete():
     if not verify_password(current_user.password_hash, form.password.data):
         form.password.errors = [_("Your password is not correct.")]
         return _invalid("accounts/delete.html", form=form)
-    language = current_user.language
     service.delete_account(current_user)
     db.session.commit()
     logout_user()
     flash(_("Your account has been deleted. Thank you for taking part."), "success")
-    return redirect(url_for("main.home", lang_code=language))
+    # Stay in the language of this page: the message above is in it.
+    return redirect(url_for("main.home"))

@@ -4,6 +4,9 @@ from flask import redirect, render_template, url_for
 
 from participation.i18n import PREFIX, preferred_language
 from participation.main import bp
+from participation.services import browse
+
+HOME_LIST_SIZE = 5
 
 
 @bp.route("/")
@@ -16,7 +19,14 @@ def root():
 
 @bp.route(f"{PREFIX}/")
 def home():
-    return render_template("main/home.html")
+    """The challenges with their counts, the most supported and the newest ideas
+    (three queries whatever the data)."""
+    return render_template(
+        "main/home.html",
+        challenges=browse.challenge_summaries(),
+        most_supported=browse.most_supported(HOME_LIST_SIZE),
+        newest=browse.newest(HOME_LIST_SIZE),
+    )
 
 
 @bp.route(f"{PREFIX}/about")

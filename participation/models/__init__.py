@@ -2,6 +2,11 @@
 
 from participation.models.accounts import ROLES, User
 from participation.models.ideas import Challenge, Comment, Idea, IdeaRevision, Support
+from participation.models.moderation import ModerationAction, Report
+from participation.models.notifications import EmailPreference, Notification
+from participation.models.officials import OfficialStatusChange
 from participation.models.places import Municipality
 
 __all__ = ["ROLES", "Challenge", "Comment", "Idea", "IdeaRevision", "Municipality", "Support", "User"]
+__all__ += ["ModerationAction", "Report"]
+__all__ += ["EmailPreference", "Notification", "OfficialStatusChange"]

@@ -44,6 +44,8 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
     suspended_until: Mapped[datetime | None] = mapped_column(DateTime)
+    # Banned by a moderator: no end date, lifted only by another action.
+    banned_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Rotated on password change and deletion: it signs the user out everywhere.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
 
@@ -76,7 +78,14 @@ class User(db.Model):
 
     @property
     def is_suspended(self) -> bool:
+        """Suspended for a while or banned: either way, no logging in or participating."""
+        if self.banned_at is not None:
+            return True
         return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

@@ -109,6 +109,11 @@ class Idea(db.Model):
     # Set at the first support from someone else or the first official
     # response: from then on the author can no longer edit.
     locked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Moderation: why it was rejected (told to the author), why it is hidden.
+    rejection_reason_code: Mapped[str | None] = mapped_column(String(20))
+    rejection_reason_text: Mapped[str | None] = mapped_column(Text)
+    hidden_reason: Mapped[str | None] = mapped_column(String(20))
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     author: Mapped[User] = relationship(lazy="raise")
     challenge: Mapped[Challenge] = relationship(lazy="raise")
@@ -183,5 +188,8 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Moderation: why it is hidden (a category shown in the placeholder).
+    hidden_reason: Mapped[str | None] = mapped_column(String(20))
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     author: Mapped[User] = relationship(lazy="raise")

@@ -40,9 +40,7 @@ def normalize_email(email: str) -> str:
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(
-        select(User).where(func.lower(User.email) == normalize_email(email))
-    )
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
 
 
 @dataclass
@@ -223,6 +221,16 @@ def set_role(user: User, role: str) -> None:
 # Other areas (ideas, moderation, ...) register a function that returns their
 # part of a user's data export.
 EXPORT_SECTIONS: list = []
+
+
+def _ideas_section(user: User) -> tuple[str, dict[str, Any]]:
+    """The user's ideas, supports and comments."""
+    from participation.services.ideas import export_section
+
+    return export_section(user)
+
+
+EXPORT_SECTIONS.append(_ideas_section)
 
 
 def export_user_data(user: User) -> dict[str, Any]:

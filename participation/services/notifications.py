@@ -1,16 +1,466 @@
 """Notifications: in-app and by email, in the recipient's language.
 
-Other services call notify() when something happens that someone must be told.
+Other services call notify() when something happens that someone must be told,
+and notify_supporters() to tell everyone who supports an idea. Both add the
+in-app rows to the session and queue the emails; the emails leave only once the
+transaction commits (nothing is sent for work that is rolled back).
+
+Each kind belongs to an email group the recipient can switch off on the
+preferences page, or with the unsubscribe link found in every email.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Any
 
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import event, insert, select, update
+from sqlalchemy.orm import joinedload
 
-def notify(recipient: Any, kind: str, idea: Any = None, comment: Any = None, **data: Any) -> None:
-    """Tell `recipient` about an event of `kind` (see KINDS once implemented).
+from participation.extensions import db
+from participation.models import EmailPreference, Idea, Notification, Support, User
+from participation.models.base import utcnow
+from participation.models.notifications import EMAIL_GROUPS
+from participation.services import DomainError
 
-    Placeholder until the notifications work lands: it records nothing yet.
-    """
-    return None
+# kind -> email group (idea_duplicate: "moderation" for the author, "supported" for supporters).
+KINDS: dict[str, str] = {
+    "idea_approved": "moderation",
+    "idea_rejected": "moderation",
+    "idea_hidden": "moderation",
+    "idea_restored": "moderation",
+    "idea_duplicate": "moderation",
+    "idea_answered": "responses",
+    "supported_idea_answered": "supported",
+    "idea_commented": "comments",
+}
+
+GROUP_LABELS = {
+    "moderation": _l("Moderation decisions about my ideas (published, not published, hidden...)"),
+    "responses": _l("Official responses to my ideas"),
+    "comments": _l("New comments on my ideas"),
+    "supported": _l("News about ideas I support (official responses, duplicates)"),
+}
+
+OFFICIAL_STATUS_LABELS = {
+    "under_review": _l("Under review"),
+    "accepted": _l("Accepted"),
+    "in_progress": _l("In progress"),
+    "implemented": _l("Implemented"),
+    "not_retained": _l("Not retained"),
+}
+
+# Reason categories used by moderation (rejections, hiding).
+REASON_LABELS = {
+    # Same wording as the moderation forms, so they share their translations.
+    "spam": _l("Spam or advertising"),
+    "offensive": _l("Offensive or hateful"),
+    "off_topic": _l("Off-topic"),
+    "duplicate": _l("Duplicate of another idea"),
+    "not_a_proposal": _l("Not a proposal"),
+    "personal_data": _l("Personal data"),
+    "reported": _l("Reported by several participants, awaiting review"),
+    "other": _l("Other"),
+}
+
+SUBJECTS = {
+    "idea_approved": _l("Your idea has been published"),
+    "idea_rejected": _l("Your idea was not published"),
+    "idea_hidden": _l("Your idea has been hidden by moderation"),
+    "idea_restored": _l("Your idea is visible again"),
+    "idea_duplicate": _l("An idea was marked as a duplicate"),
+    "idea_answered": _l("An official response to your idea"),
+    "supported_idea_answered": _l("An official response to an idea you support"),
+    "idea_commented": _l("A new comment on your idea"),
+}
+
+UNSUBSCRIBE_SALT = "unsubscribe"
+PER_PAGE = 30
+
+
+def status_label(status: str | None) -> str:
+    return str(OFFICIAL_STATUS_LABELS.get(status or "", status or ""))
+
+
+def reason_label(code: str | None) -> str:
+    if not code:
+        return ""
+    return str(REASON_LABELS.get(code, REASON_LABELS["other"]))
+
+
+def email_group(kind: str, recipient_id: int, idea: Any = None) -> str:
+    if kind == "idea_duplicate" and idea is not None and idea.author_id != recipient_id:
+        return "supported"
+    return KINDS[kind]
+
+
+def describe(kind: str, title: str, data: dict[str, Any] | None, for_author: bool = True) -> str:
+    """One sentence telling what happened, in the current (or forced) locale."""
+    data = data or {}
+    if kind == "idea_approved":
+        return _("Your idea “%(title)s” has been approved and published.", title=title)
+    if kind == "idea_rejected":
+        return _(
+            "Your idea “%(title)s” was not published. Reason: %(reason)s.",
+            title=title,
+            reason=reason_label(data.get("reason_code")),
+        )
+    if kind == "idea_hidden":
+        return _(
+            "Your idea “%(title)s” has been hidden by moderation. Reason: %(reason)s.",
+            title=title,
+            reason=reason_label(data.get("reason_code")),
+        )
+    if kind == "idea_restored":
+        return _("Your idea “%(title)s” is visible again.", title=title)
+    if kind == "idea_duplicate":
+        if for_author:
+            return _(
+                "Your idea “%(title)s” was marked as a duplicate of another idea. "
+                "Support for it is closed.",
+                title=title,
+            )
+        return _(
+            "An idea you support, “%(title)s”, was marked as a duplicate of another idea. "
+            "You can support the original idea instead.",
+            title=title,
+        )
+    if kind == "idea_answered":
+        return _(
+            "Your idea “%(title)s” received an official response. New status: %(status)s.",
+            title=title,
+            status=status_label(data.get("status")),
+        )
+    if kind == "supported_idea_answered":
+        return _(
+            "An idea you support, “%(title)s”, received an official response. "
+            "New status: %(status)s.",
+            title=title,
+            status=status_label(data.get("status")),
+        )
+    if kind == "idea_commented":
+        return _("There is a new comment on your idea “%(title)s”.", title=title)
+    return _("There is news about the idea “%(title)s”.", title=title)
+
+
+# --- Sending -------------------------------------------------------------------
+
+
+def notify(
+    recipient: Any,
+    kind: str,
+    idea: Any = None,
+    comment: Any = None,
+    *,
+    email_extra: dict[str, Any] | None = None,
+    **data: Any,
+) -> None:
+    """Tell `recipient` about an event of `kind` (see KINDS): an in-app
+    notification, and an email unless they switched that group off.
+
+    `data` is kept with the notification (reason_code, status, original_id...);
+    `email_extra` only goes into the email (a long response text, say)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if recipient is None or recipient.is_deleted:
+        return
+    preference = db.session.get(EmailPreference, recipient.id)
+    _deliver([(recipient, preference)], kind, idea, comment, data, email_extra or {})
+
+
+def notify_author(
+    idea: Idea, kind: str, actor: Any = None, comment: Any = None, **data: Any
+) -> None:
+    """Tell an idea's author, unless they are the one who acted."""
+    if actor is not None and actor.id == idea.author_id:
+        return
+    notify(db.session.get(User, idea.author_id), kind, idea, comment, **data)
+
+
+def notify_supporters(
+    idea: Idea,
+    kind: str,
+    exclude_ids: Iterable[int] = (),
+    email_extra: dict[str, Any] | None = None,
+    **data: Any,
+) -> int:
+    """Tell everyone who supports `idea` (one query, one bulk insert). Returns how many."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    excluded = set(exclude_ids)
+    rows = db.session.execute(
+        select(User, EmailPreference)
+        .join(Support, Support.user_id == User.id)
+        .outerjoin(EmailPreference, EmailPreference.user_id == User.id)
+        .where(Support.idea_id == idea.id, User.deleted_at.is_(None))
+        .order_by(Support.id)
+    ).all()
+    recipients = [(user, pref) for user, pref in rows if user.id not in excluded]
+    _deliver(recipients, kind, idea, None, data, email_extra or {})
+    return len(recipients)
+
+
+def _deliver(
+    recipients: list[tuple[User, EmailPreference | None]],
+    kind: str,
+    idea: Any,
+    comment: Any,
+    data: dict[str, Any],
+    email_extra: dict[str, Any],
+) -> None:
+    if not recipients:
+        return
+    now = utcnow()
+    idea_id = idea.id if idea is not None else None
+    comment_id = comment.id if comment is not None else None
+    db.session.execute(
+        insert(Notification),
+        [
+            {
+                "recipient_id": user.id,
+                "kind": kind,
+                "idea_id": idea_id,
+                "comment_id": comment_id,
+                "data": data,
+                "created_at": now,
+            }
+            for user, _pref in recipients
+        ],
+    )
+    for user, preference in recipients:
+        group = email_group(kind, user.id, idea)
+        if not user.email or (preference is not None and not preference.allows(group)):
+            continue
+        _queue(_build_email(user, kind, group, idea, data, email_extra))
+
+
+def _build_email(
+    user: User, kind: str, group: str, idea: Any, data: dict[str, Any], extra: dict[str, Any]
+) -> EmailMessage:
+    from participation.mail import build_message, external_url, render_email
+
+    language = user.language
+    links: dict[str, str | None] = {"idea": None, "original": None}
+    if idea is not None:
+        links["idea"] = external_url("ideas.detail", idea_id=idea.id, lang_code=language)
+    if data.get("original_id"):
+        links["original"] = external_url(
+            "ideas.detail", idea_id=data["original_id"], lang_code=language
+        )
+    unsubscribe = external_url(
+        "notifications.unsubscribe", token=make_unsubscribe_token(user, group), lang_code=language
+    )
+    subject, text, html = render_email(
+        "notification",
+        language,
+        user=user,
+        kind=kind,
+        idea=idea,
+        data=data,
+        extra=extra,
+        lang=language,
+        for_author=idea is None or idea.author_id == user.id,
+        describe=describe,
+        reason_label=reason_label,
+        status_label=status_label,
+        subject_line=SUBJECTS[kind],
+        group_label=GROUP_LABELS[group],
+        links=links,
+        unsubscribe_link=unsubscribe,
+        preferences_link=external_url("notifications.preferences", lang_code=language),
+        notifications_link=external_url("notifications.index", lang_code=language),
+    )
+    message = build_message(user.email, subject, text, html, language)
+    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    return message
+
+
+# Emails wait in the session until its transaction commits.
+_OUTBOX = "notification_outbox"
+
+
+def _queue(message: EmailMessage) -> None:
+    db.session.info.setdefault(_OUTBOX, []).append(message)
+
+
+@event.listens_for(db.session, "after_commit")
+def _send_after_commit(session) -> None:
+    messages = session.info.pop(_OUTBOX, None)
+    if not messages:
+        return
+    from participation.mail import deliver
+
+    for message in messages:
+        deliver(message)
+
+
+@event.listens_for(db.session, "after_rollback")
+def _drop_after_rollback(session) -> None:
+    session.info.pop(_OUTBOX, None)
+
+
+# --- Reading and marking ---------------------------------------------------------
+
+
+@dataclass
+class Page:
+    items: list[Notification]
+    page: int
+    has_next: bool
+
+
+def list_for(user: Any, page: int = 1) -> Page:
+    """A user's notifications, newest first, with their ideas, in one query."""
+    page = max(page, 1)
+    rows = db.session.scalars(
+        select(Notification)
+        .options(joinedload(Notification.idea))
+        .where(Notification.recipient_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(PER_PAGE + 1)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return Page(items=list(rows[:PER_PAGE]), page=page, has_next=len(rows) > PER_PAGE)
+
+
+def get_own(user: Any, notification_id: int) -> Notification | None:
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.recipient_id != user.id:
+        return None
+    return notification
+
+
+def mark_read(user: Any, notification: Notification) -> None:
+    if notification.recipient_id != user.id:
+        raise DomainError(_("This notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+    db.session.flush()
+
+
+def mark_all_read(user: Any) -> int:
+    result = db.session.execute(
+        update(Notification)
+        .where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+# --- Email preferences and unsubscribing -------------------------------------------
+
+
+def preferences_for(user: Any) -> EmailPreference:
+    """The user's preferences; a default one (everything on, not saved) when none."""
+    preference = db.session.get(EmailPreference, user.id)
+    if preference is None:
+        preference = EmailPreference(user_id=user.id, **dict.fromkeys(EMAIL_GROUPS, True))
+    return preference
+
+
+def save_preferences(user: Any, **groups: bool) -> EmailPreference:
+    unknown = set(groups) - set(EMAIL_GROUPS)
+    if unknown:
+        raise DomainError(_("Unknown email choice."))
+    preference = db.session.get(EmailPreference, user.id)
+    if preference is None:
+        preference = EmailPreference(user_id=user.id, **dict.fromkeys(EMAIL_GROUPS, True))
+        db.session.add(preference)
+    for group, wanted in groups.items():
+        setattr(preference, group, bool(wanted))
+    preference.updated_at = utcnow()
+    db.session.flush()
+    return preference
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+
+
+def make_unsubscribe_token(user: Any, group: str) -> str:
+    """A signed link token; it never expires, so old emails keep working."""
+    return _serializer().dumps({"u": user.id, "g": group})
+
+
+@dataclass
+class UnsubscribeRequest:
+    user: User
+    group: str
+
+
+def read_unsubscribe_token(token: str) -> UnsubscribeRequest:
+    invalid = DomainError(
+        _(
+            "This unsubscribe link is not valid. Please check that you copied all of it, "
+            "or choose your emails on your notification preferences page."
+        ),
+        code="invalid",
+    )
+    try:
+        payload = _serializer().loads(token)
+    except BadSignature:
+        raise invalid from None
+    if not isinstance(payload, dict):
+        raise invalid
+    user_id, group = payload.get("u"), payload.get("g")
+    if not isinstance(user_id, int) or group not in EMAIL_GROUPS:
+        raise invalid
+    user = db.session.get(User, user_id)
+    if user is None or user.is_deleted:
+        raise invalid
+    return UnsubscribeRequest(user=user, group=group)
+
+
+def unsubscribe(token: str, everything: bool = False) -> UnsubscribeRequest:
+    """Switch off the token's email group (or every notification email)."""
+    request = read_unsubscribe_token(token)
+    groups = EMAIL_GROUPS if everything else (request.group,)
+    save_preferences(request.user, **dict.fromkeys(groups, False))
+    return request
+
+
+# --- Personal data export --------------------------------------------------------------
+
+
+def export_section(user: Any) -> tuple[str, dict[str, Any]]:
+    """The user's notifications and email choices, for "download my data"."""
+
+    def iso(value):
+        return value.isoformat() + "Z" if value else None
+
+    rows = db.session.scalars(
+        select(Notification)
+        .where(Notification.recipient_id == user.id)
+        .order_by(Notification.created_at, Notification.id)
+    ).all()
+    preference = preferences_for(user)
+    return "notifications", {
+        "email_preferences": {group: preference.allows(group) for group in EMAIL_GROUPS},
+        "items": [
+            {
+                "kind": n.kind,
+                "idea_id": n.idea_id,
+                "data": n.data,
+                "created_at": iso(n.created_at),
+                "read_at": iso(n.read_at),
+            }
+            for n in rows
+        ],
+    }
+
+
+def _register_export() -> None:
+    from participation.services.accounts import EXPORT_SECTIONS
+
+    if export_section not in EXPORT_SECTIONS:
+        EXPORT_SECTIONS.append(export_section)
+
+
+_register_export()

@@ -17,15 +17,19 @@ _DUMMY_HASH = generate_password_hash("not-a-real-password-but-costs-the-same", "
 
 @cache
 def common_passwords() -> frozenset[str]:
-    text = resources.files("participation").joinpath("data/common_passwords.txt").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("participation")
+        .joinpath("data/common_passwords.txt")
+        .read_text(encoding="utf-8")
     )
     return frozenset(
         line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
     )
 
 
-def password_problem(password: str, email: str | None = None, name: str | None = None) -> str | None:
+def password_problem(
+    password: str, email: str | None = None, name: str | None = None
+) -> str | None:
     """A translated explanation of what is wrong with a new password, or None."""
     if len(password) < MIN_LENGTH:
         return _("Use at least %(n)d characters.", n=MIN_LENGTH)

@@ -1,4 +1,14 @@
-"""Finding ideas by their words.
+"""Finding ideas by their words, with the database's own full-text engine.
+
+SQLite: the FTS5 table `ideas_fts` (external content over ideas.title and
+ideas.body_source, accents folded, kept in sync by triggers); ranked by bm25.
+PostgreSQL: to_tsvector('simple', ...) served by the GIN index ix_ideas_search;
+ranked by ts_rank. Both are created by migrations/versions/0003_search.py.
+
+User input never reaches the query syntax as such: it is cut into words
+(letters and digits only), each word is quoted, and every word is matched as a
+prefix ("vélo" also finds "vélos"). Quotes, stars, OR, NEAR, backslashes and
+percent signs are therefore plain text, and long input is capped.
 
 similar_ideas() is used by the proposal form to show existing ideas like the
 one being written.
@@ -7,38 +17,134 @@ one being written.
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, literal_column, select, table
+from sqlalchemy.orm import Session
 
 from participation.extensions import db
 from participation.models import Idea
 
-_WORD = re.compile(r"\w{4,}", re.UNICODE)
+# Longest search string we read; the rest is ignored.
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+# Same expression as the GIN index in migrations/versions/0003_search.py:
+# accents folded with translate() (immutable, no extension needed).
+PG_ACCENTS = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝ"
+PG_PLAIN = "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY"
+PG_DOCUMENT = (
+    "to_tsvector('simple', translate(coalesce(title, '') || ' ' || coalesce(body_source, ''), "
+    f"'{PG_ACCENTS}', '{PG_PLAIN}'))"
+)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SIGNIFICANT = re.compile(r"\w{4,}", re.UNICODE)
 
 
-def significant_words(text: str, limit: int = 12) -> list[str]:
+def fold(text_: str) -> str:
+    """Lowercase, without accents: "Vélo" -> "velo"."""
+    decomposed = unicodedata.normalize("NFKD", text_.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_terms(query: str | None, limit: int = MAX_TERMS) -> list[str]:
+    """The distinct words of a search string, lowercased, without accents, in order.
+
+    Single letters (the l of l'eau) are dropped; numbers are kept ("Zone 30").
+    """
+    words: list[str] = []
+    for word in _WORD.findall(fold((query or "")[:MAX_QUERY_LENGTH])):
+        word = word.strip("_")
+        if not word or (len(word) < 2 and not word.isdigit()):
+            continue
+        if word not in words:
+            words.append(word)
+    return words[:limit]
+
+
+def significant_words(text_: str, limit: int = 12) -> list[str]:
     seen: list[str] = []
-    for word in _WORD.findall(text.lower()):
+    for word in _SIGNIFICANT.findall(fold(text_[:5000])):
         if word not in seen:
             seen.append(word)
     return sorted(seen, key=len, reverse=True)[:limit]
 
 
+def fts5_query(terms: list[str], any_term: bool = False) -> str:
+    """An FTS5 MATCH expression where every term is a quoted prefix."""
+    quoted = ['"' + term.replace('"', "") + '"*' for term in terms]
+    return (" OR " if any_term else " AND ").join(quoted)
+
+
+def tsquery(terms: list[str], any_term: bool = False) -> str:
+    """A to_tsquery('simple', ...) expression where every term is a quoted prefix."""
+    quoted = ["'" + term.replace("'", "").replace("\\", "") + "':*" for term in terms]
+    return (" | " if any_term else " & ").join(quoted)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A subquery of (idea_id, score) for the ideas matching some terms; a
+    lower score is a better match."""
+
+    subquery: object
+
+    @property
+    def idea_id(self):
+        return self.subquery.c.idea_id
+
+    @property
+    def score(self):
+        return self.subquery.c.score
+
+
+def match(terms: list[str], any_term: bool = False, session: Session | None = None) -> Match:
+    """Ideas matching `terms` (all of them, or any with any_term=True), as a
+    subquery to join on Idea.id and order by its score."""
+    session = session or db.session
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        document = literal_column(PG_DOCUMENT)
+        query = func.to_tsquery("simple", tsquery(terms, any_term))
+        subquery = (
+            select(
+                Idea.id.label("idea_id"),
+                (-func.ts_rank(document, query)).label("score"),
+            )
+            .where(document.op("@@")(query))
+            .subquery("search")
+        )
+    else:
+        fts = table("ideas_fts", literal_column("rowid"))
+        subquery = (
+            select(
+                literal_column("ideas_fts.rowid").label("idea_id"),
+                # Title words weigh more than description words.
+                literal_column("bm25(ideas_fts, 4.0, 1.0)").label("score"),
+            )
+            .select_from(fts)
+            .where(literal_column("ideas_fts").op("MATCH")(fts5_query(terms, any_term)))
+            .subquery("search")
+        )
+    return Match(subquery)
+
+
+def apply_search(query: Select, terms: list[str], any_term: bool = False) -> tuple[Select, Match]:
+    """Restrict an Idea query to the ideas matching `terms`; returns the query
+    and the match (order by match.score for relevance)."""
+    found = match(terms, any_term)
+    return query.join(found.subquery, found.idea_id == Idea.id), found
+
+
 def similar_ideas(text: str, limit: int = 5, exclude_id: int | None = None) -> list[Idea]:
-    """Published ideas sharing the most significant words with `text`."""
+    """Published ideas sharing the most significant words with `text`, best first."""
     words = significant_words(text)
     if not words:
         return []
-    conditions = [Idea.title.ilike(f"%{w}%") for w in words] + [
-        Idea.body_source.ilike(f"%{w}%") for w in words
-    ]
-    query = select(Idea).where(Idea.status == "published", or_(*conditions))
+    query = select(Idea).where(Idea.status == "published")
     if exclude_id is not None:
         query = query.where(Idea.id != exclude_id)
-    candidates = db.session.scalars(query.order_by(Idea.support_count.desc()).limit(50)).all()
-
-    def score(idea: Idea) -> int:
-        haystack = f"{idea.title} {idea.title} {idea.body_source}".lower()
-        return sum(haystack.count(w) for w in words)
-
-    return sorted(candidates, key=score, reverse=True)[:limit]
+    query, found = apply_search(query, words, any_term=True)
+    query = query.order_by(found.score, Idea.support_count.desc(), Idea.id.desc()).limit(limit)
+    return list(db.session.scalars(query).all())

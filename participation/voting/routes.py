@@ -1,1 +1,111 @@
-"""Support and withdraw-support views."""
+"""Support and withdraw-support views.
+
+Without JavaScript the support button is a plain form: POST, then a redirect
+back to the idea (or to a safe local `next`). The script in static/js/ideas.js
+sends the same form with fetch, `Accept: application/json` and the CSRF token
+in `X-CSRFToken`, and gets JSON back.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, jsonify, redirect, request, url_for
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from participation.extensions import db, limiter
+from participation.models import Idea
+from participation.permissions import can_view_idea, support_block_reason
+from participation.security import safe_next
+from participation.services import DomainError
+from participation.services import supports as service
+from participation.voting import bp
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and (
+        request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def _idea_or_404(idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+def _back(idea: Idea) -> str:
+    fallback = url_for("ideas.detail", idea_id=idea.id, _anchor="support")
+    return safe_next(request.form.get("next"), fallback)
+
+
+def _count_label(count: int) -> str:
+    return ngettext("%(count)s support", "%(count)s supports", count, count=format_decimal(count))
+
+
+def _result(idea: Idea, supported: bool, message: str, category: str = "success"):
+    if _wants_json():
+        count = service.current_count(idea)
+        return jsonify(
+            supported=supported,
+            support_count=count,
+            count_label=_count_label(count),
+            message=message,
+            action=url_for("voting.unsupport" if supported else "voting.support", idea_id=idea.id),
+            button_label=_("Withdraw my support") if supported else _("Support this idea"),
+        )
+    flash(message, category)
+    return redirect(_back(idea))
+
+
+def _refused(idea: Idea, reason: str, message: str):
+    if _wants_json():
+        status = 401 if reason == "anonymous" else 403
+        body = {"error": reason, "message": message, "status": status}
+        if reason == "anonymous":
+            body["login_url"] = url_for(
+                "accounts.login", next=url_for("ideas.detail", idea_id=idea.id)
+            )
+        return jsonify(body), status
+    if reason == "anonymous":
+        flash(message, "info")
+        return redirect(url_for("accounts.login", next=url_for("ideas.detail", idea_id=idea.id)))
+    flash(message, "error")
+    return redirect(_back(idea))
+
+
+def _write_limit():
+    return limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITE"], methods=["POST"])
+
+
+@bp.route("/<int:idea_id>/support", methods=["POST"])
+@_write_limit()
+def support(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    reason = support_block_reason(current_user, idea)
+    if reason:
+        return _refused(idea, reason, service.block_message(reason))
+    try:
+        added = service.support_idea(current_user, idea)
+    except DomainError as error:  # the rules changed between the check and the insert
+        db.session.rollback()
+        return _refused(idea, error.code or "closed", error.message)
+    db.session.commit()
+    if added:
+        return _result(idea, True, _("Thank you: your support is counted."))
+    return _result(idea, True, _("You already support this idea."), "info")
+
+
+@bp.route("/<int:idea_id>/unsupport", methods=["POST"])
+@_write_limit()
+def unsupport(idea_id: int):
+    idea = _idea_or_404(idea_id)
+    if not current_user.is_authenticated:
+        return _refused(idea, "anonymous", service.block_message("anonymous"))
+    removed = service.withdraw_support(current_user, idea)
+    db.session.commit()
+    if removed:
+        return _result(idea, False, _("Your support is withdrawn."))
+    return _result(idea, False, _("You were not supporting this idea."), "info")

@@ -1,0 +1,194 @@
+"""Moderation forms: they check shape only (CSRF, lengths); the services check
+reasons, days and states, and their errors are mapped back onto these fields."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from participation.forms import choices
+from participation.models.accounts import ROLES
+from participation.models.moderation import (
+    ACTIONS,
+    HIDE_REASONS,
+    REJECT_REASONS,
+    REPORT_REASONS,
+    SANCTION_REASONS,
+)
+
+TEXT_MAX = 1000
+
+REASON_LABELS = {
+    "spam": _l("Spam or advertising"),
+    "offensive": _l("Offensive or hateful"),
+    "off_topic": _l("Off-topic"),
+    "duplicate": _l("Duplicate of another idea"),
+    "not_a_proposal": _l("Not a proposal"),
+    "personal_data": _l("Personal data"),
+    "harassment": _l("Harassment"),
+    "repeated": _l("Repeated breaches of the rules"),
+    "reported": _l("Reported by several participants, awaiting review"),
+    "other": _l("Other"),
+}
+
+ACTION_LABELS = {
+    "approve": _l("Approved"),
+    "reject": _l("Rejected"),
+    "hide": _l("Hidden"),
+    "restore": _l("Restored"),
+    "keep_hidden": _l("Kept hidden"),
+    "dismiss_reports": _l("Reports dismissed"),
+    "auto_hide": _l("Hidden automatically after reports"),
+    "mark_duplicate": _l("Marked as duplicate"),
+    "suspend": _l("Suspended"),
+    "ban": _l("Banned"),
+    "lift_sanction": _l("Suspension or ban lifted"),
+    "change_role": _l("Role changed"),
+}
+
+ROLE_LABELS = {
+    "citizen": _l("Citizen"),
+    "moderator": _l("Moderator"),
+    "official": _l("Official"),
+    "admin": _l("Administrator"),
+}
+
+
+def reason_choices(codes: tuple[str, ...], empty: bool = True):
+    pairs = [(code, REASON_LABELS[code]) for code in codes]
+    if empty:
+        pairs.insert(0, ("", _l("Choose a reason")))
+    return choices(pairs)
+
+
+def _text(label, description=None):
+    return TextAreaField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=TEXT_MAX, message=_l("Please use at most %(max)d characters.")),
+        ],
+        description=description,
+        render_kw={"rows": 3, "maxlength": TEXT_MAX},
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button with nothing to fill in (approve): CSRF only."""
+
+
+class RejectForm(FlaskForm):
+    reason = SelectField(
+        _l("Reason"), choices=reason_choices(REJECT_REASONS), validate_choice=False
+    )
+    text = _text(
+        _l("Message to the author"),
+        _l("Sent to the author with the reason. Required for “Other”."),
+    )
+
+
+class HideForm(FlaskForm):
+    reason = SelectField(
+        _l("Reason category"),
+        choices=reason_choices(tuple(r for r in HIDE_REASONS if r != "reported")),
+        validate_choice=False,
+    )
+    text = _text(_l("Note for the log (optional)"))
+
+
+class NoteForm(FlaskForm):
+    """Restore, dismiss reports, lift a sanction: an optional note for the log."""
+
+    text = _text(_l("Note for the log (optional)"))
+
+
+class DuplicateForm(FlaskForm):
+    original_id = StringField(
+        _l("Number of the original idea"),
+        description=_l("The number in the original idea's address, e.g. 42 in /ideas/42."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "size": 8},
+    )
+    text = _text(_l("Note for the log (optional)"))
+
+
+class SanctionForm(FlaskForm):
+    kind = RadioField(
+        _l("Sanction"),
+        choices=choices([("suspend", _l("Suspend for a number of days")), ("ban", _l("Ban"))]),
+        default="suspend",
+        validate_choice=False,
+    )
+    days = StringField(
+        _l("Number of days"),
+        description=_l("A whole number, 1 or more. Only for a suspension."),
+        render_kw={"inputmode": "numeric", "size": 6},
+    )
+    reason = SelectField(
+        _l("Reason"), choices=reason_choices(SANCTION_REASONS), validate_choice=False
+    )
+    text = _text(_l("Note for the log (optional)"))
+    hide_content = BooleanField(_l("Also hide all their ideas and comments"))
+
+
+class ReportForm(FlaskForm):
+    reason = RadioField(
+        _l("Why are you reporting this?"),
+        choices=reason_choices(REPORT_REASONS, empty=False),
+        validate_choice=False,
+    )
+    details = TextAreaField(
+        _l("Details (optional)"),
+        validators=[
+            Optional(),
+            Length(max=TEXT_MAX, message=_l("Please use at most %(max)d characters.")),
+        ],
+        description=_l("What should the moderators know? At most 1,000 characters."),
+        render_kw={"rows": 4, "maxlength": TEXT_MAX},
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=choices((r, ROLE_LABELS[r]) for r in ROLES),
+        validate_choice=False,
+    )
+
+
+class LogFilterForm(FlaskForm):
+    """GET filters of the moderation log (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(
+        _l("Action"),
+        choices=choices([("", _l("All actions")), *((a, ACTION_LABELS[a]) for a in ACTIONS)]),
+        validate_choice=False,
+    )
+    actor = SelectField(_l("Moderator"), validate_choice=False)
+    date_from = DateField(
+        _l("From"),
+        validators=[Optional()],
+        format="%Y-%m-%d",
+    )
+    date_to = DateField(_l("To"), validators=[Optional()], format="%Y-%m-%d")
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or email address"), validators=[Optional(), Length(max=254)])
+    role = SelectField(
+        _l("Role"),
+        choices=choices([("", _l("All roles")), *((r, ROLE_LABELS[r]) for r in ROLES)]),
+        validate_choice=False,
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=choices([("", _l("Everyone")), ("sanctioned", _l("Suspended or banned"))]),
+        validate_choice=False,
+    )

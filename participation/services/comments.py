@@ -1,0 +1,152 @@
+"""Comments on ideas: one level of replies, edited for 15 minutes, deleted by their author.
+
+idea.comment_count counts visible comments; it moves in the same transaction
+as the comment, with UPDATE ... SET comment_count = comment_count +/- 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from participation.extensions import db
+from participation.models import Comment, Idea
+from participation.models.base import utcnow
+from participation.permissions import can_comment, can_delete_comment, can_edit_comment
+from participation.sanitize import render_markdown
+from participation.services import DomainError
+from participation.services.notifications import notify_author
+
+BODY_MIN, BODY_MAX = 2, 2000
+
+
+def _clean_body(body: str | None) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise DomainError(_("Please write your comment."), field="body")
+    if not BODY_MIN <= len(body) <= BODY_MAX:
+        raise DomainError(
+            _(
+                "A comment has between %(min)d and %(max)d characters.",
+                min=BODY_MIN,
+                max=BODY_MAX,
+            ),
+            field="body",
+        )
+    return body
+
+
+def _move_count(idea_id: int, delta: int) -> None:
+    db.session.execute(
+        update(Idea)
+        .where(Idea.id == idea_id)
+        .values(comment_count=Idea.comment_count + delta)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def add_comment(author: Any, idea: Idea, body: str, parent_id: int | None = None) -> Comment:
+    """A new comment, or a reply to a top-level comment of the same idea."""
+    if not can_comment(author, idea):
+        raise DomainError(_("Comments are only possible on published ideas, by confirmed members."))
+    body = _clean_body(body)
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.idea_id != idea.id or parent.status != "visible":
+            raise DomainError(_("The comment you are replying to is no longer available."))
+        # One level of replies: answering a reply answers its thread.
+        if parent.parent_id is not None:
+            parent_id = parent.parent_id
+    comment = Comment(
+        idea_id=idea.id,
+        author_id=author.id,
+        parent_id=parent_id,
+        body_source=body,
+        body_html=render_markdown(body),
+        status="visible",
+        created_at=utcnow(),
+    )
+    db.session.add(comment)
+    db.session.flush()
+    _move_count(idea.id, +1)
+    notify_author(idea, "idea_commented", actor=author, comment=comment)
+    return comment
+
+
+def edit_comment(author: Any, comment: Comment, body: str) -> Comment:
+    if not can_edit_comment(author, comment):
+        raise DomainError(
+            _("A comment can only be changed by its author, within 15 minutes."), field="body"
+        )
+    body = _clean_body(body)
+    comment.body_source = body
+    comment.body_html = render_markdown(body)
+    comment.edited_at = utcnow()
+    db.session.flush()
+    return comment
+
+
+def delete_comment(author: Any, comment: Comment) -> None:
+    """The text goes; the row stays so that replies keep their thread."""
+    if not can_delete_comment(author, comment):
+        raise DomainError(_("You can only delete your own comments."))
+    comment.status = "deleted"
+    comment.deleted_at = utcnow()
+    comment.body_source = ""
+    comment.body_html = ""
+    db.session.flush()
+    _move_count(comment.idea_id, -1)
+
+
+# --- Reading -------------------------------------------------------------------
+
+
+@dataclass
+class Thread:
+    """A top-level comment (None when deleted: a placeholder) and its visible replies."""
+
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.comment.status != "visible"
+
+
+def threads(idea: Idea) -> list[Thread]:
+    """The discussion of an idea in one query, oldest first.
+
+    A comment hidden by moderation always shows as a placeholder (with its
+    reason). A deleted comment shows as a placeholder when it has replies;
+    without replies it is left out.
+    """
+    comments = db.session.scalars(
+        select(Comment)
+        .where(Comment.idea_id == idea.id)
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    by_id: dict[int, Thread] = {}
+    result: list[Thread] = []
+    for comment in comments:
+        if comment.parent_id is None:
+            thread = Thread(comment)
+            by_id[comment.id] = thread
+            result.append(thread)
+    for comment in comments:
+        if comment.parent_id is not None and comment.status in ("visible", "hidden"):
+            thread = by_id.get(comment.parent_id)
+            if thread is not None:
+                thread.replies.append(comment)
+    return [t for t in result if t.comment.status != "deleted" or t.replies]
+
+
+def get_comment(idea: Idea, comment_id: int) -> Comment | None:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.idea_id != idea.id:
+        return None
+    return comment

@@ -1,0 +1,261 @@
+"""Officials: the dashboard of top ideas, official statuses with public responses,
+and the CSV export of the dashboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import joinedload
+
+from participation.extensions import db
+from participation.models import (
+    Challenge,
+    Idea,
+    Municipality,
+    OfficialStatusChange,
+    Support,
+    User,
+)
+from participation.models.base import utcnow
+from participation.models.ideas import OFFICIAL_STATUSES
+from participation.permissions import can_respond_officially
+from participation.services import DomainError, notifications
+
+# Official statuses whose change must be explained to the public.
+RESPONSE_REQUIRED = ("accepted", "not_retained")
+RESPONSE_MAX = 5000
+PERIODS = {"all": None, "30d": 30, "7d": 7}
+DASHBOARD_LIMIT = 200
+
+
+# --- Setting an official status ------------------------------------------------------
+
+
+def set_official_status(
+    official: Any, idea: Idea, status: str, response: str | None
+) -> OfficialStatusChange:
+    """Record a new official status with its public response, lock the idea
+    against edits, and tell its author and every supporter."""
+    if not can_respond_officially(official):
+        raise DomainError(_("Only officials can answer ideas."))
+    if idea.status != "published":
+        raise DomainError(_("Only published ideas can receive an official response."))
+    if status not in OFFICIAL_STATUSES:
+        raise DomainError(_("Please choose a status from the list."), field="status")
+    response = (response or "").replace("\r\n", "\n").strip()
+    if status in RESPONSE_REQUIRED and not response:
+        raise DomainError(
+            _(
+                "A public response is required when an idea is %(status)s: "
+                "please explain the decision to the citizens.",
+                status=notifications.status_label(status).lower(),
+            ),
+            field="response",
+        )
+    if len(response) > RESPONSE_MAX:
+        raise DomainError(
+            _("The response can have at most %(max)d characters.", max=RESPONSE_MAX),
+            field="response",
+        )
+    now = utcnow()
+    change = OfficialStatusChange(
+        idea_id=idea.id, official_id=official.id, status=status, response=response, created_at=now
+    )
+    db.session.add(change)
+    idea.official_status = status
+    if idea.locked_at is None:
+        idea.locked_at = now
+    db.session.flush()
+
+    data = {"status": status, "change_id": change.id}
+    extra = {"response": response}
+    author = db.session.get(User, idea.author_id)
+    if author is not None and author.id != official.id:
+        notifications.notify(author, "idea_answered", idea, email_extra=extra, **data)
+    notifications.notify_supporters(
+        idea,
+        "supported_idea_answered",
+        exclude_ids={idea.author_id, official.id},
+        email_extra=extra,
+        **data,
+    )
+    return change
+
+
+def history(idea_id: int) -> list[OfficialStatusChange]:
+    """An idea's official statuses, oldest first, with who answered: one query."""
+    return list(
+        db.session.scalars(
+            select(OfficialStatusChange)
+            .options(joinedload(OfficialStatusChange.official))
+            .where(OfficialStatusChange.idea_id == idea_id)
+            .order_by(OfficialStatusChange.created_at, OfficialStatusChange.id)
+        ).all()
+    )
+
+
+# --- Dashboard -------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    challenge_id: int | None = None
+    municipality_id: int | None = None
+    period: str = "all"
+
+    @property
+    def days(self) -> int | None:
+        return PERIODS.get(self.period)
+
+
+@dataclass
+class Row:
+    idea: Idea
+    challenge: Challenge
+    municipality: Municipality | None
+    period_supports: int
+    last_7: int
+    previous_7: int
+
+    @property
+    def trend(self) -> int:
+        return self.last_7 - self.previous_7
+
+
+def dashboard(
+    filters: Filters, now: datetime | None = None, limit: int = DASHBOARD_LIMIT
+) -> list[Row]:
+    """Top published ideas, most supported in the period first: one query.
+
+    Supports in the period and in the last two weeks come from one grouped
+    subquery over supports.created_at."""
+    now = now or utcnow()
+    week = now - timedelta(days=7)
+    two_weeks = now - timedelta(days=14)
+    since = now - timedelta(days=filters.days) if filters.days else None
+    window_start = min(since, two_weeks) if since else two_weeks
+
+    counts = (
+        select(
+            Support.idea_id.label("idea_id"),
+            func.sum(case((Support.created_at >= (since or window_start), 1), else_=0)).label(
+                "period_n"
+            ),
+            func.sum(case((Support.created_at >= week, 1), else_=0)).label("last_7"),
+            func.sum(
+                case((and_(Support.created_at >= two_weeks, Support.created_at < week), 1), else_=0)
+            ).label("previous_7"),
+        )
+        .where(Support.created_at >= window_start)
+        .group_by(Support.idea_id)
+        .subquery()
+    )
+    period_n = func.coalesce(counts.c.period_n, 0)
+    period_supports = Idea.support_count if since is None else period_n
+    query = (
+        select(
+            Idea,
+            Challenge,
+            Municipality,
+            period_supports.label("period_supports"),
+            func.coalesce(counts.c.last_7, 0),
+            func.coalesce(counts.c.previous_7, 0),
+        )
+        .join(Challenge, Challenge.id == Idea.challenge_id)
+        .outerjoin(Municipality, Municipality.id == Idea.municipality_id)
+        .outerjoin(counts, counts.c.idea_id == Idea.id)
+        .where(Idea.status == "published")
+    )
+    if filters.challenge_id:
+        query = query.where(Idea.challenge_id == filters.challenge_id)
+    if filters.municipality_id:
+        query = query.where(Idea.municipality_id == filters.municipality_id)
+    query = query.order_by(
+        period_supports.desc(), Idea.support_count.desc(), Idea.comment_count.desc(), Idea.id
+    ).limit(limit)
+    return [
+        Row(
+            idea=idea,
+            challenge=challenge,
+            municipality=municipality,
+            period_supports=int(period or 0),
+            last_7=int(last or 0),
+            previous_7=int(previous or 0),
+        )
+        for idea, challenge, municipality, period, last, previous in db.session.execute(query)
+    ]
+
+
+def filter_choices(language: str) -> tuple[list[Challenge], list[Municipality]]:
+    """Challenges in their order, municipalities by name in `language`: two queries."""
+    challenges = list(db.session.scalars(select(Challenge).order_by(Challenge.position)).all())
+    municipalities = sorted(
+        db.session.scalars(select(Municipality)).all(), key=lambda m: m.name(language)
+    )
+    return challenges, municipalities
+
+
+# --- CSV -------------------------------------------------------------------------
+
+# Spreadsheets run a cell starting with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: Any) -> Any:
+    """Prefix text a spreadsheet would read as a formula with a single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def dashboard_csv(rows: list[Row], language: str, idea_url) -> bytes:
+    """The dashboard as CSV: UTF-8 with a BOM, headers in the current locale,
+    ';' as separator for French and Dutch (what Excel expects in Belgium)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="," if language == "en" else ";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Title"),
+            _("Link"),
+            _("Challenge"),
+            _("Municipality"),
+            _("Supports in the period"),
+            _("Supports in total"),
+            _("Comments"),
+            _("Supports in the last 7 days"),
+            _("Supports in the previous 7 days"),
+            _("Trend"),
+            _("Official status"),
+            _("Published on"),
+        ]
+    )
+    for row in rows:
+        idea = row.idea
+        writer.writerow(
+            [
+                neutralize(value)
+                for value in (
+                    idea.title,
+                    idea_url(idea),
+                    row.challenge.name(language),
+                    row.municipality.name(language) if row.municipality else "",
+                    row.period_supports,
+                    idea.support_count,
+                    idea.comment_count,
+                    row.last_7,
+                    row.previous_7,
+                    row.trend,
+                    notifications.status_label(idea.official_status)
+                    if idea.official_status
+                    else "",
+                    idea.published_at.date().isoformat() if idea.published_at else "",
+                )
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,86 @@
+"""Reports: a confirmed citizen flags an idea or a comment, once, with a reason.
+
+After REPORTS_HIDE_THRESHOLD open reports from different citizens, the item is
+hidden automatically (a system action in the log) until a moderator decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from participation.extensions import db
+from participation.models import Comment, Idea, Report, User
+from participation.models.base import utcnow
+from participation.models.moderation import REPORT_REASONS
+from participation.services import DomainError
+from participation.services.moderation import hide_item
+
+DETAILS_MAX = 1000
+
+
+@dataclass
+class ReportResult:
+    created: bool  # False: this citizen had already reported it
+    auto_hidden: bool = False
+
+
+def _column(item: Idea | Comment):
+    return Report.idea_id if isinstance(item, Idea) else Report.comment_id
+
+
+def is_reportable(item: Idea | Comment) -> bool:
+    if isinstance(item, Idea):
+        return item.status in ("published", "withdrawn", "hidden")
+    return item.status in ("visible", "hidden")
+
+
+def has_reported(user: User, item: Idea | Comment) -> bool:
+    return (
+        db.session.scalar(
+            select(Report.id).where(_column(item) == item.id, Report.reporter_id == user.id)
+        )
+        is not None
+    )
+
+
+def report_item(
+    reporter: User, item: Idea | Comment, reason: str | None, details: str | None = None
+) -> ReportResult:
+    if reason not in REPORT_REASONS:
+        raise DomainError(_("Please choose a reason from the list."), field="reason")
+    details = (details or "").strip() or None
+    if details and len(details) > DETAILS_MAX:
+        raise DomainError(_("Please use at most %(n)s characters.", n=DETAILS_MAX), field="details")
+    if not is_reportable(item):
+        raise DomainError(_("This can no longer be reported."))
+    if has_reported(reporter, item):
+        return ReportResult(created=False)
+    report = Report(
+        reporter_id=reporter.id,
+        idea_id=item.id if isinstance(item, Idea) else None,
+        comment_id=item.id if isinstance(item, Comment) else None,
+        reason=reason,
+        details=details,
+        created_at=utcnow(),
+    )
+    try:
+        # A double click from two tabs: the unique constraint decides.
+        with db.session.begin_nested():
+            db.session.add(report)
+    except IntegrityError:
+        return ReportResult(created=False)
+    open_count = db.session.scalar(
+        select(func.count(func.distinct(Report.reporter_id))).where(
+            _column(item) == item.id, Report.resolved_at.is_(None)
+        )
+    )
+    threshold = current_app.config["REPORTS_HIDE_THRESHOLD"]
+    if item.status != "hidden" and open_count >= threshold:
+        hide_item(None, item, "reported", automatic=True, reports=open_count)
+        return ReportResult(created=True, auto_hidden=True)
+    return ReportResult(created=True)

@@ -1,0 +1,124 @@
+"""The command line (issue 2, §5): flask users create / set-role, flask demo load."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from participation.extensions import db
+from participation.models import User
+
+STRONG = "une-longue-phrase-de-passe"
+
+
+def get_user(app, email: str) -> User | None:
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None:
+            db.session.expunge(user)
+        return user
+
+
+def test_users_create_with_password_option(runner, app, client):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Chef@Example.be",
+            "--role",
+            "admin",
+            "--password",
+            STRONG,
+            "--name",
+            "Chef",
+            "--language",
+            "nl",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created admin chef@example.be" in result.output
+    user = get_user(app, "chef@example.be")
+    assert (user.role, user.display_name, user.language) == ("admin", "Chef", "nl")
+    assert user.is_confirmed
+    assert user.password_hash.startswith("scrypt:")
+    response = client.submit("/en/account/login", {"email": "chef@example.be", "password": STRONG})
+    assert response.status_code == 302
+
+
+def test_users_create_asks_for_the_password(runner, app):
+    result = runner.invoke(
+        args=["users", "create", "--email", "mod@example.be", "--role", "moderator"],
+        input=f"{STRONG}\n{STRONG}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Password" in result.output
+    assert STRONG not in result.output  # hidden input
+    user = get_user(app, "mod@example.be")
+    assert user.role == "moderator"
+    assert user.display_name == "mod"
+
+
+def test_users_create_prompt_asks_again_when_the_repeat_differs(runner, app):
+    result = runner.invoke(
+        args=["users", "create", "--email", "typo@example.be"],
+        input=f"{STRONG}\n{STRONG}x\n{STRONG}\n{STRONG}\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "do not match" in result.output.lower() or "error" in result.output.lower()
+    assert get_user(app, "typo@example.be").role == "citizen"
+
+
+def test_users_create_refuses_weak_passwords_and_duplicates(runner, app, make_user):
+    result = runner.invoke(
+        args=["users", "create", "--email", "weak@example.be", "--password", "password123"]
+    )
+    assert result.exit_code == 1
+    assert "too common" in result.output
+    assert get_user(app, "weak@example.be") is None
+    make_user(email="taken@example.be")
+    result = runner.invoke(
+        args=["users", "create", "--email", "taken@example.be", "--password", STRONG]
+    )
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+
+
+def test_users_create_refuses_unknown_roles(runner, app):
+    result = runner.invoke(
+        args=["users", "create", "--email", "x@example.be", "--role", "king", "--password", STRONG]
+    )
+    assert result.exit_code == 2
+    assert get_user(app, "x@example.be") is None
+
+
+def test_users_set_role(runner, app, make_user):
+    user = make_user(email="pieter@example.be")
+    result = runner.invoke(args=["users", "set-role", "PIETER@example.be", "official"])
+    assert result.exit_code == 0, result.output
+    assert "pieter@example.be is now official" in result.output
+    assert get_user(app, "pieter@example.be").role == "official"
+    assert runner.invoke(args=["users", "set-role", user.email, "emperor"]).exit_code == 2
+    missing = runner.invoke(args=["users", "set-role", "nobody@example.be", "admin"])
+    assert missing.exit_code == 1
+    assert "No account" in missing.output
+
+
+def test_demo_load_is_idempotent(runner, app, client):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        users = db.session.scalar(select(func.count()).select_from(User))
+        roles = set(db.session.scalars(select(User.role)))
+    assert users >= 4
+    assert roles == {"citizen", "moderator", "official", "admin"}
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0, second.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == users
+    # The demo accounts can log in with the documented password.
+    from participation.demo import DEMO_PASSWORD, DEMO_USERS
+
+    response = client.submit(
+        "/en/account/login", {"email": DEMO_USERS[0][0], "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302

@@ -1,0 +1,298 @@
+"""Comments: one level of replies, 15 minutes to edit, delete with a placeholder."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import select
+
+from participation.extensions import db
+from participation.models import Comment, Idea, User
+from participation.models.base import utcnow
+from participation.services import DomainError
+from participation.services import comments as service
+
+XSS = (
+    "<script>alert(1)</script> [x](javascript:alert(2)) <svg onload=alert(3)> "
+    '<iframe src="https://evil.example"></iframe> <form action="https://evil.example"></form>'
+)
+
+
+class _Unsafe(HTMLParser):
+    """Collects markup that would run: script/svg/iframe/foreign forms, on* handlers,
+    javascript: links. Escaped text ("&lt;svg onload=") is inert and not collected."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        names = dict(attrs)
+        if tag in ("svg", "iframe") or (tag == "script" and not names.get("src")):
+            self.found.append(tag)
+        if tag == "form" and "evil" in (names.get("action") or ""):
+            self.found.append("form")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}")
+            if name in ("href", "src", "action") and "javascript:" in (value or "").lower():
+                self.found.append(f"{tag} {name}={value}")
+
+
+def unsafe_markup(html: str) -> list[str]:
+    parser = _Unsafe()
+    parser.feed(html)
+    return parser.found
+
+
+def test_the_unsafe_markup_check_itself():
+    assert unsafe_markup('<p>&lt;svg onload=x&gt;</p><script src="/static/a.js"></script>') == []
+    assert len(unsafe_markup('<svg onload=x><a href="JavaScript:y">z</a><script>')) == 4
+
+
+def _comment_count(app, idea_id):
+    with app.app_context():
+        return db.session.get(Idea, idea_id).comment_count
+
+
+def _comments(app, idea_id):
+    with app.app_context():
+        rows = db.session.scalars(
+            select(Comment).where(Comment.idea_id == idea_id).order_by(Comment.id)
+        ).all()
+        for row in rows:
+            db.session.expunge(row)
+        return rows
+
+
+def test_comment_and_reply(client, make_user, make_idea, login, app):
+    idea = make_idea()
+    login(client, make_user(display_name="Joris"))
+    page = f"/en/ideas/{idea.id}"
+    response = client.submit(f"{page}/comments", {"body": "Great idea for **Ixelles**"}, page=page)
+    assert response.status_code == 302
+    [first] = _comments(app, idea.id)
+    assert response.headers["Location"].endswith(f"{page}#comment-{first.id}")
+    assert first.body_html == "<p>Great idea for <strong>Ixelles</strong></p>"
+    response = client.submit(
+        f"{page}/comments", {"body": "I agree", "parent_id": str(first.id)}, page=page
+    )
+    assert response.status_code == 302
+    reply = _comments(app, idea.id)[1]
+    assert reply.parent_id == first.id
+    # A reply to a reply joins the thread of its top-level comment.
+    client.submit(f"{page}/comments", {"body": "Me too", "parent_id": str(reply.id)}, page=page)
+    assert _comments(app, idea.id)[2].parent_id == first.id
+    assert _comment_count(app, idea.id) == 3
+    html = client.get(page).get_data(as_text=True)
+    assert f'id="comment-{first.id}"' in html
+    assert "3 comments" in html
+    assert "Joris" in html
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "Please write your comment."),
+        ("     ", "Please write your comment."),
+        ("x", "between 2 and 2000"),
+        ("x" * 2001, "between 2 and 2000"),
+    ],
+)
+def test_bad_comments_are_a_400(client, make_user, make_idea, login, app, body, message):
+    idea = make_idea()
+    login(client, make_user())
+    page = f"/en/ideas/{idea.id}"
+    response = client.submit(f"{page}/comments", {"body": body}, page=page)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert _comments(app, idea.id) == []
+
+
+def test_bad_reply_shows_its_error_in_the_reply_form(
+    client, make_user, make_idea, make_comment, login
+):
+    idea = make_idea()
+    top = make_comment(idea)
+    login(client, make_user())
+    page = f"/en/ideas/{idea.id}"
+    response = client.submit(f"{page}/comments", {"body": "x", "parent_id": str(top.id)}, page=page)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert f'id="reply-{top.id}-error"' in html
+    assert '<details class="reply-box" open>' in html
+
+
+def test_reply_to_unknown_comment_is_refused(client, make_user, make_idea, make_comment, login):
+    idea = make_idea()
+    elsewhere = make_comment(make_idea())
+    login(client, make_user())
+    page = f"/en/ideas/{idea.id}"
+    for parent in (str(elsewhere.id), "999999", "abc"):
+        response = client.submit(
+            f"{page}/comments", {"body": "Hello there", "parent_id": parent}, page=page
+        )
+        assert response.status_code == 400
+        assert "no longer available" in response.get_data(as_text=True)
+
+
+def test_comments_are_inert(client, make_user, make_idea, login, app, make_client):
+    idea = make_idea()
+    login(client, make_user())
+    page = f"/en/ideas/{idea.id}"
+    client.submit(f"{page}/comments", {"body": XSS}, page=page)
+    for viewer in (client, make_client()):
+        html = viewer.get(page).get_data(as_text=True)
+        assert unsafe_markup(html) == []
+
+
+@pytest.mark.parametrize("status", ["pending", "withdrawn", "hidden"])
+def test_no_comments_on_unpublished_ideas(client, make_user, make_idea, login, app, status):
+    author = make_user()
+    idea = make_idea(status=status, author=author)
+    login(client, author)
+    page = f"/en/ideas/{idea.id}"
+    response = client.submit(f"{page}/comments", {"body": "Hello there"}, page="/en/")
+    assert response.status_code == 302
+    assert _comments(app, idea.id) == []
+
+
+def test_unconfirmed_user_cannot_comment(client, make_user, make_idea, login, app):
+    idea = make_idea()
+    login(client, make_user(confirmed=False))
+    page = f"/en/ideas/{idea.id}"
+    assert "Please confirm your email address to comment." in client.get(page).get_data(
+        as_text=True
+    )
+    client.submit(f"{page}/comments", {"body": "Hello there"}, page=page)
+    assert "Please confirm your email address before commenting" in client.get(page).get_data(
+        as_text=True
+    )
+    assert _comments(app, idea.id) == []
+
+
+def test_anonymous_comment_goes_to_login(client, make_idea):
+    idea = make_idea()
+    response = client.submit(
+        f"/en/ideas/{idea.id}/comments", {"body": "Hello"}, page="/en/account/login"
+    )
+    assert "/en/account/login" in response.headers["Location"]
+
+
+def test_edit_within_15_minutes(client, make_user, make_idea, make_comment, login, app):
+    idea = make_idea()
+    author = make_user()
+    fresh = make_comment(idea, author=author, body="First words")
+    old = make_comment(
+        idea, author=author, body="Old words", created_at=utcnow() - timedelta(minutes=16)
+    )
+    login(client, author)
+    page = f"/en/ideas/{idea.id}"
+    html = client.get(page).get_data(as_text=True)
+    assert f"/comments/{fresh.id}/edit" in html
+    assert f"/comments/{old.id}/edit" not in html
+    edit = f"{page}/comments/{fresh.id}/edit"
+    assert "First words" in client.get(edit).get_data(as_text=True)
+    response = client.submit(edit, {"body": "Better words"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"#comment-{fresh.id}")
+    assert _comments(app, idea.id)[0].body_html == "<p>Better words</p>"
+    assert _comments(app, idea.id)[0].edited_at is not None
+    assert client.submit(edit, {"body": ""}).status_code == 400
+    response = client.get(f"{page}/comments/{old.id}/edit")
+    assert response.status_code == 403
+    assert "15 minutes" in response.get_data(as_text=True)
+
+
+def test_only_the_author_edits_or_deletes(client, make_user, make_idea, make_comment, login, app):
+    idea = make_idea()
+    comment = make_comment(idea)
+    login(client, make_user())
+    page = f"/en/ideas/{idea.id}"
+    assert client.get(f"{page}/comments/{comment.id}/edit").status_code == 403
+    assert client.submit(f"{page}/comments/{comment.id}/delete", page=page).status_code == 403
+    assert client.get(f"{page}/comments/999999/edit").status_code == 404
+    other_idea = make_idea()
+    assert client.get(f"/en/ideas/{other_idea.id}/comments/{comment.id}/edit").status_code == 404
+
+
+def test_delete_with_and_without_replies(client, make_user, make_idea, make_comment, login, app):
+    idea = make_idea()
+    author = make_user()
+    with_replies = make_comment(idea, author=author, body="Thread starter words")
+    make_comment(idea, parent=with_replies, body="A reply that stays")
+    alone = make_comment(idea, author=author, body="Lonely comment words")
+    assert _comment_count(app, idea.id) == 3
+    login(client, author)
+    page = f"/en/ideas/{idea.id}"
+    for comment in (with_replies, alone):
+        response = client.submit(f"{page}/comments/{comment.id}/delete", page=page)
+        assert response.status_code == 302
+    assert _comment_count(app, idea.id) == 1
+    html = client.get(page).get_data(as_text=True)
+    assert "Thread starter words" not in html
+    assert "Lonely comment words" not in html
+    assert "Comment deleted" in html
+    assert f'id="comment-{with_replies.id}"' in html
+    assert f'id="comment-{alone.id}"' not in html
+    assert "A reply that stays" in html
+    assert "1 comment" in html
+    # Deleting again: the comment is gone (404), not a 500.
+    response = client.submit(f"{page}/comments/{alone.id}/delete", page=page)
+    assert response.status_code == 404
+
+
+def test_service_rules(app, make_user, make_idea, make_comment):
+    idea = make_idea()
+    author = make_user()
+    stranger_id = make_user().id
+    with app.test_request_context("/en/"):
+        user = db.session.get(User, author.id)
+        loaded = db.session.get(Idea, idea.id)
+        with pytest.raises(DomainError):
+            service.add_comment(user, loaded, " ")
+        comment = service.add_comment(user, loaded, "Hello **there**")
+        db.session.commit()
+        assert db.session.get(Idea, idea.id).comment_count == 1
+        comment.created_at = utcnow() - timedelta(minutes=20)
+        with pytest.raises(DomainError):
+            service.edit_comment(user, comment, "Changed")
+        stranger = db.session.get(User, stranger_id)
+        with pytest.raises(DomainError):
+            service.delete_comment(stranger, comment)
+        service.delete_comment(user, comment)
+        db.session.commit()
+        assert db.session.get(Idea, idea.id).comment_count == 0
+        assert service.threads(loaded) == []
+
+
+def test_hidden_comment_always_leaves_a_placeholder_never_its_text(
+    app, client, make_idea, make_comment, make_user
+):
+    """A comment hidden by moderation shows the placeholder with its reason,
+    whether or not it has replies; its text is never in the public page."""
+    from participation.services import moderation
+
+    idea = make_idea()
+    lonely = make_comment(idea, body="Lonely words that moderation hides.")
+    parent = make_comment(idea, body="Parent words that stay visible.")
+    reply = make_comment(idea, body="Reply words that moderation hides.", parent=parent)
+    moderator = make_user(role="moderator")
+    with app.test_request_context():
+        for comment_id in (lonely.id, reply.id):
+            moderation.hide_item(
+                db.session.get(User, moderator.id),
+                db.session.get(Comment, comment_id),
+                "offensive",
+                None,
+            )
+        db.session.commit()
+    html = client.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
+    assert "Lonely words" not in html
+    assert "Reply words" not in html
+    assert "Parent words that stay visible." in html
+    assert html.count("Comment hidden by moderation") >= 2
+    assert f'id="comment-{lonely.id}"' in html
+    assert f'id="comment-{reply.id}"' in html
