@@ -41,8 +41,8 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         raise SystemExit(
-            "Refusing to start: SECRET_KEY is not set. Set the SECRET_KEY environment "
-            "variable to a long random value (python -c 'import secrets; print(secrets.token_hex(32))')."
+            "Refusing to start: SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+            "to a long random value (python3 -c 'import secrets; print(secrets.token_hex(32))')."
         )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)

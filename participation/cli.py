@@ -80,7 +80,9 @@ def load_demo():
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=BASE_DIR)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=BASE_DIR
+    )
 
 
 # The one extraction command; tests/test_catalogs.py runs the same.
@@ -98,7 +100,15 @@ def extract():
 def update(ctx):
     """Extract, then merge new strings into the fr and nl catalogs."""
     ctx.invoke(extract)
-    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
+    _pybabel(
+        "update",
+        "-i",
+        str(POT),
+        "-d",
+        str(TRANSLATIONS),
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
 
 
 @translate.command("compile")
@@ -110,5 +120,3 @@ def compile_catalogs():
 def init_app(app: Flask) -> None:
     for group in (users, demo, translate):
         app.cli.add_command(group)
-
-

@@ -54,8 +54,6 @@ def can_change_role(actor: Any, target: Any) -> bool:
     return can_manage_roles(actor) and actor.id != target.id
 
 
-
-
 # --- Ideas ---------------------------------------------------------------------
 
 

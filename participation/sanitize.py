@@ -27,7 +27,9 @@ _cleaner = bleach.Cleaner(
     strip_comments=True,
 )
 # bleach's list of endings lacks the newer ones Brussels uses (mobilite.brussels, ...).
-_URL_RE = build_url_re(tlds=sorted({*TLDS, "brussels", "bruxelles", "vlaanderen", "gent", "eu"}, reverse=True))
+_URL_RE = build_url_re(
+    tlds=sorted({*TLDS, "brussels", "bruxelles", "vlaanderen", "gent", "eu"}, reverse=True)
+)
 _linker = Linker(url_re=_URL_RE, callbacks=[*DEFAULT_CALLBACKS, _rel], parse_email=False)
 
 

@@ -427,7 +427,9 @@ def make_idea(app, make_user):
             "It would help residents every day, in every municipality."
         )
         with app.app_context():
-            challenge_id = db.session.scalar(select(Challenge.id).where(Challenge.slug == challenge))
+            challenge_id = db.session.scalar(
+                select(Challenge.id).where(Challenge.slug == challenge)
+            )
             now = created_at or utcnow()
             idea = Idea(
                 author_id=author.id,

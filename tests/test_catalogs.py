@@ -44,7 +44,9 @@ def test_catalog_is_up_to_date_with_the_source(lang, source_ids):
     ids = {m.id for m in catalog if m.id}
     missing = sorted(str(i) for i in source_ids - ids)
     stale = sorted(str(i) for i in ids - source_ids)
-    assert not missing, f"{lang}: strings missing from the catalog (run flask translate update): {missing[:20]}"
+    assert not missing, (
+        f"{lang}: strings missing from the catalog (run flask translate update): {missing[:20]}"
+    )
     assert not stale, f"{lang}: strings no longer in the source: {stale[:20]}"
 
 
@@ -84,6 +86,7 @@ def test_compiled_catalog_matches(lang):
     catalog = _catalog(lang)
     with (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo").open("rb") as fh:
         compiled = read_mo(fh)
+
     def key(value):
         return tuple(value) if isinstance(value, (list, tuple)) else value
 

@@ -7,6 +7,15 @@ from participation.models.notifications import EmailPreference, Notification
 from participation.models.officials import OfficialStatusChange
 from participation.models.places import Municipality
 
-__all__ = ["ROLES", "Challenge", "Comment", "Idea", "IdeaRevision", "Municipality", "Support", "User"]
+__all__ = [
+    "ROLES",
+    "Challenge",
+    "Comment",
+    "Idea",
+    "IdeaRevision",
+    "Municipality",
+    "Support",
+    "User",
+]
 __all__ += ["ModerationAction", "Report"]
 __all__ += ["EmailPreference", "Notification", "OfficialStatusChange"]

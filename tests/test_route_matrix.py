@@ -1,0 +1,273 @@
+"""Every route of the app, against every role.
+
+ROUTES names each (endpoint, method) of the URL map with a request to make and
+the outcome expected for each role: 200, a redirect (302) that is not to the
+login page, "login" (a redirect to the login page), 400 (allowed, but the empty
+or invalid form is refused), 403 or 404. The first test fails when a route is
+added to the app without an entry here.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from participation.extensions import db
+from participation.models import Notification, User
+from participation.models.base import utcnow
+
+ROLES = ["anonymous", "unconfirmed", "citizen", "suspended", "moderator", "official", "admin"]
+LOGIN = "login"
+SIGNED_IN = [r for r in ROLES if r != "anonymous"]
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(outcome):
+    return {r: (LOGIN if r == "anonymous" else outcome) for r in ROLES}
+
+
+def only(roles, outcome, others=403):
+    return {r: (LOGIN if r == "anonymous" else outcome if r in roles else others) for r in ROLES}
+
+
+def participants(outcome):
+    """Confirmed, non-suspended accounts of any role."""
+    return only(("citizen", "moderator", "official", "admin"), outcome)
+
+
+STAFF = ("moderator", "admin")
+OFFICIALS = ("official", "admin")
+
+# (endpoint, method): (url template, form data or None, expected outcome per role).
+# Templates use the objects made by the `world` fixture. Entries run in this
+# order, with one fresh database per role; the logout entry runs last.
+ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
+    ("main.root", "GET"): ("/", None, everyone(302)),
+    ("main.home", "GET"): ("/en/", None, everyone(200)),
+    ("main.about", "GET"): ("/en/about", None, everyone(200)),
+    # Accounts
+    ("accounts.register", "GET"): (
+        "/en/account/register",
+        None,
+        {r: (200 if r == "anonymous" else 302) for r in ROLES},
+    ),
+    ("accounts.register", "POST"): (
+        "/en/account/register",
+        {},
+        {r: (400 if r == "anonymous" else 302) for r in ROLES},
+    ),
+    ("accounts.confirm", "GET"): ("/en/account/confirm/not-a-token", None, everyone(400)),
+    ("accounts.resend_confirmation", "GET"): ("/en/account/confirm/resend", None, everyone(200)),
+    ("accounts.resend_confirmation", "POST"): ("/en/account/confirm/resend", {}, everyone(400)),
+    ("accounts.resend_mine", "POST"): ("/en/account/resend", {}, signed_in(302)),
+    ("accounts.login", "GET"): (
+        "/en/account/login",
+        None,
+        {r: (200 if r == "anonymous" else 302) for r in ROLES},
+    ),
+    ("accounts.login", "POST"): (
+        "/en/account/login",
+        {},
+        {r: (400 if r == "anonymous" else 302) for r in ROLES},
+    ),
+    ("accounts.reset_request", "GET"): ("/en/account/reset", None, everyone(200)),
+    ("accounts.reset_request", "POST"): ("/en/account/reset", {}, everyone(400)),
+    ("accounts.reset_password", "GET"): ("/en/account/reset/not-a-token", None, everyone(400)),
+    ("accounts.reset_password", "POST"): ("/en/account/reset/not-a-token", {}, everyone(400)),
+    ("accounts.profile", "GET"): ("/en/account/profile", None, signed_in(200)),
+    ("accounts.profile", "POST"): ("/en/account/profile", {}, signed_in(400)),
+    ("accounts.change_email", "POST"): ("/en/account/email", {}, signed_in(400)),
+    ("accounts.change_password", "POST"): ("/en/account/password", {}, signed_in(400)),
+    ("accounts.download_data", "GET"): ("/en/account/data", None, signed_in(200)),
+    ("accounts.delete", "GET"): ("/en/account/delete", None, signed_in(200)),
+    ("accounts.delete", "POST"): ("/en/account/delete", {}, signed_in(400)),
+    # Ideas: finding
+    ("ideas.index", "GET"): ("/en/ideas/", None, everyone(200)),
+    ("ideas.challenge", "GET"): ("/en/ideas/challenge/safe", None, everyone(200)),
+    ("ideas.feed", "GET"): ("/en/ideas/feed.atom", None, everyone(200)),
+    ("ideas.challenge_feed", "GET"): ("/en/ideas/challenge/open/feed.atom", None, everyone(200)),
+    ("ideas.similar", "GET"): ("/en/ideas/similar?q=bike+lanes", None, everyone(200)),
+    # Ideas: the published idea of another citizen, and a pending one
+    ("ideas.detail", "GET"): ("/en/ideas/{published}", None, everyone(200)),
+    ("ideas.new", "GET"): ("/en/ideas/new", None, participants(200)),
+    ("ideas.new", "POST"): ("/en/ideas/new", {}, participants(400)),
+    ("ideas.mine", "GET"): ("/en/ideas/mine", None, signed_in(200)),
+    ("ideas.edit", "GET"): ("/en/ideas/{published}/edit", None, signed_in(403)),
+    ("ideas.edit", "POST"): ("/en/ideas/{published}/edit", {}, signed_in(403)),
+    ("ideas.withdraw", "POST"): ("/en/ideas/{published}/withdraw", {}, signed_in(403)),
+    # Refused commenters go back to the idea with a message saying why.
+    ("ideas.comment", "POST"): (
+        "/en/ideas/{published}/comments",
+        {},
+        {**participants(400), "unconfirmed": 302, "suspended": 302},
+    ),
+    ("ideas.edit_comment", "GET"): (
+        "/en/ideas/{published}/comments/{comment}/edit",
+        None,
+        signed_in(403),
+    ),
+    ("ideas.edit_comment", "POST"): (
+        "/en/ideas/{published}/comments/{comment}/edit",
+        {"body": "Changed by someone else"},
+        signed_in(403),
+    ),
+    ("ideas.delete_comment", "POST"): (
+        "/en/ideas/{published}/comments/{comment}/delete",
+        {},
+        signed_in(403),
+    ),
+    # Supporting: the plain form answers with a redirect and a message, also
+    # when refused (unconfirmed, suspended); the JSON answer carries the status.
+    ("voting.support", "POST"): ("/en/ideas/{published}/support", {}, signed_in(302)),
+    ("voting.unsupport", "POST"): ("/en/ideas/{published}/unsupport", {}, signed_in(302)),
+    # Moderation
+    ("moderation.queue", "GET"): ("/en/moderation/", None, only(STAFF, 200)),
+    ("moderation.item", "GET"): ("/en/moderation/ideas/{pending}", None, only(STAFF, 200)),
+    ("moderation.act", "POST"): (
+        "/en/moderation/ideas/{pending}/approve",
+        {},
+        only(STAFF, 302),
+    ),
+    ("moderation.log", "GET"): ("/en/moderation/log", None, only(STAFF, 200)),
+    ("moderation.user", "GET"): ("/en/moderation/users/{author}", None, only(STAFF, 200)),
+    ("moderation.sanction", "POST"): (
+        "/en/moderation/users/{author}/sanction",
+        {},
+        only(STAFF, 400),
+    ),
+    # Nothing to lift: the author is not sanctioned.
+    ("moderation.lift", "POST"): ("/en/moderation/users/{author}/lift", {}, only(STAFF, 400)),
+    ("moderation.report", "GET"): (
+        "/en/moderation/report/idea/{published}",
+        None,
+        participants(200),
+    ),
+    ("moderation.report", "POST"): (
+        "/en/moderation/report/idea/{published}",
+        {},
+        participants(400),
+    ),
+    # Admin
+    ("admin.index", "GET"): ("/en/admin/", None, only(("admin",), 302)),
+    ("admin.users", "GET"): ("/en/admin/users", None, only(("admin",), 200)),
+    ("admin.change_role", "POST"): (
+        "/en/admin/users/{author}/role",
+        {},
+        only(("admin",), 400),
+    ),
+    # Officials
+    ("officials.dashboard", "GET"): ("/en/officials/", None, only(OFFICIALS, 200)),
+    ("officials.export", "GET"): ("/en/officials/export.csv", None, only(OFFICIALS, 200)),
+    ("officials.set_status", "GET"): (
+        "/en/officials/ideas/{published}/status",
+        None,
+        only(OFFICIALS, 200),
+    ),
+    ("officials.set_status", "POST"): (
+        "/en/officials/ideas/{published}/status",
+        {},
+        only(OFFICIALS, 400),
+    ),
+    # Notifications: someone else's notification is not found
+    ("notifications.index", "GET"): ("/en/notifications/", None, signed_in(200)),
+    ("notifications.mark_read", "POST"): (
+        "/en/notifications/{notification}/read",
+        {},
+        signed_in(404),
+    ),
+    ("notifications.mark_all_read", "POST"): ("/en/notifications/read-all", {}, signed_in(302)),
+    ("notifications.preferences", "GET"): ("/en/notifications/preferences", None, signed_in(200)),
+    ("notifications.preferences", "POST"): (
+        "/en/notifications/preferences",
+        {},
+        signed_in(302),
+    ),
+    ("notifications.unsubscribe", "GET"): (
+        "/en/notifications/unsubscribe/not-a-token",
+        None,
+        everyone(400),
+    ),
+    ("notifications.unsubscribe", "POST"): (
+        "/en/notifications/unsubscribe/not-a-token",
+        {},
+        everyone(400),
+    ),
+    ("accounts.logout", "POST"): ("/en/account/logout", {}, everyone(302)),
+}
+
+
+def test_every_route_has_an_entry(app):
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    missing = sorted(routes - ROUTES.keys())
+    stale = sorted(ROUTES.keys() - routes)
+    assert not missing, f"routes without an entry in the permission matrix: {missing}"
+    assert not stale, f"matrix entries for routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(app, make_user, make_idea, make_comment):
+    author = make_user(display_name="Author of everything")
+    published = make_idea(
+        status="published", author=author, title="Bike lanes on Chaussée de Wavre"
+    )
+    pending = make_idea(status="pending", author=author)
+    comment = make_comment(published, author=author)
+    with app.app_context():
+        notification = Notification(recipient_id=author.id, kind="idea_approved", data={})
+        db.session.add(notification)
+        db.session.commit()
+        notification_id = notification.id
+    return {
+        "author": author.id,
+        "published": published.id,
+        "pending": pending.id,
+        "comment": comment.id,
+        "notification": notification_id,
+    }
+
+
+def _client_for(role, app, make_client, make_user, login):
+    client = make_client()
+    if role == "anonymous":
+        return client, "/en/account/login"
+    user = make_user(
+        role=role if role in ("moderator", "official", "admin") else "citizen",
+        confirmed=role != "unconfirmed",
+    )
+    login(client, user)
+    if role == "suspended":
+        with app.app_context():
+            db.session.get(User, user.id).suspended_until = utcnow() + timedelta(days=3)
+            db.session.commit()
+    return client, "/en/"
+
+
+def _outcome(response) -> int | str:
+    if response.status_code == 302 and "/account/login" in response.headers["Location"]:
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_against_role(role, app, world, make_client, make_user, login):
+    client, token_page = _client_for(role, app, make_client, make_user, login)
+    failures = []
+    for (endpoint, method), (template, data, expected) in ROUTES.items():
+        url = template.format(**world)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.submit(url, data or {}, page=token_page)
+        got = _outcome(response)
+        if got != expected[role]:
+            failures.append(f"{method} {url} ({endpoint}): expected {expected[role]}, got {got}")
+    assert failures == [], "\n".join(failures)
