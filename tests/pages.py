@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 from flask import Flask
 from flask_babel import force_locale, gettext
@@ -35,3 +36,30 @@ def translated(app: Flask, lang: str, msgid: str, **variables) -> str:
 
     with app.test_request_context(f"/{lang}/"), force_locale(lang):
         return str(escape(gettext(msgid, **variables)))
+
+
+class _Unsafe(HTMLParser):
+    """Collects markup that would run: script/svg/iframe/foreign forms, on* handlers,
+    javascript: links. Escaped text ("&lt;svg onload=") is inert and not collected."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        names = dict(attrs)
+        if tag in ("svg", "iframe") or (tag == "script" and not names.get("src")):
+            self.found.append(tag)
+        if tag == "form" and "evil" in (names.get("action") or ""):
+            self.found.append("form")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}")
+            if name in ("href", "src", "action") and "javascript:" in (value or "").lower():
+                self.found.append(f"{tag} {name}={value}")
+
+
+def unsafe_markup(html: str) -> list[str]:
+    parser = _Unsafe()
+    parser.feed(html)
+    return parser.found

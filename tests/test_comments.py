@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -13,38 +12,12 @@ from participation.models import Comment, Idea, User
 from participation.models.base import utcnow
 from participation.services import DomainError
 from participation.services import comments as service
+from tests.pages import unsafe_markup
 
 XSS = (
     "<script>alert(1)</script> [x](javascript:alert(2)) <svg onload=alert(3)> "
     '<iframe src="https://evil.example"></iframe> <form action="https://evil.example"></form>'
 )
-
-
-class _Unsafe(HTMLParser):
-    """Collects markup that would run: script/svg/iframe/foreign forms, on* handlers,
-    javascript: links. Escaped text ("&lt;svg onload=") is inert and not collected."""
-
-    def __init__(self):
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        names = dict(attrs)
-        if tag in ("svg", "iframe") or (tag == "script" and not names.get("src")):
-            self.found.append(tag)
-        if tag == "form" and "evil" in (names.get("action") or ""):
-            self.found.append("form")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"{tag} {name}")
-            if name in ("href", "src", "action") and "javascript:" in (value or "").lower():
-                self.found.append(f"{tag} {name}={value}")
-
-
-def unsafe_markup(html: str) -> list[str]:
-    parser = _Unsafe()
-    parser.feed(html)
-    return parser.found
 
 
 def test_the_unsafe_markup_check_itself():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +11,7 @@ from participation.extensions import db
 from participation.models import Challenge, Idea, IdeaRevision, Municipality, Support
 from participation.services import DomainError
 from participation.services import ideas as service
+from tests.pages import unsafe_markup
 
 XSS_TITLE = "Bike <script>alert(1)</script> <svg onload=alert(2)> lanes"
 XSS_BODY = (
@@ -21,33 +21,6 @@ XSS_BODY = (
     '<form action="https://evil.example"><input name=x></form>\n\n'
     "- first point\n- second point with https://www.stib.be/horaires"
 )
-
-
-class _Unsafe(HTMLParser):
-    """Collects markup that would run: script/svg/iframe/foreign forms, on* handlers,
-    javascript: links. Escaped text ("&lt;svg onload=") is inert and not collected."""
-
-    def __init__(self):
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        names = dict(attrs)
-        if tag in ("svg", "iframe") or (tag == "script" and not names.get("src")):
-            self.found.append(tag)
-        if tag == "form" and "evil" in (names.get("action") or ""):
-            self.found.append("form")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"{tag} {name}")
-            if name in ("href", "src", "action") and "javascript:" in (value or "").lower():
-                self.found.append(f"{tag} {name}={value}")
-
-
-def unsafe_markup(html: str) -> list[str]:
-    parser = _Unsafe()
-    parser.feed(html)
-    return parser.found
 
 
 def test_the_unsafe_markup_check_itself():
