@@ -57,13 +57,21 @@ def readable(message: EmailMessage) -> str:
 def deliver(message: EmailMessage) -> bool:
     """Send one message. Returns False (and logs) when delivery failed, so a
     broken mail server never turns a citizen's request into an error page."""
+    return deliver_many([message]) == 1
+
+
+def deliver_many(messages: list[EmailMessage]) -> int:
+    """Send messages over one SMTP connection; returns how many were accepted.
+    Failures are logged, never raised."""
     config = current_app.config
     server = config.get("MAIL_SERVER")
     if not server:
-        current_app.logger.info(
-            "Mail not sent (MAIL_SERVER unset); full message follows:\n%s", readable(message)
-        )
-        return True
+        for message in messages:
+            current_app.logger.info(
+                "Mail not sent (MAIL_SERVER unset); full message follows:\n%s", readable(message)
+            )
+        return len(messages)
+    sent = 0
     try:
         if config.get("MAIL_USE_SSL"):
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -76,11 +84,16 @@ def deliver(message: EmailMessage) -> bool:
                 smtp.starttls(context=ssl.create_default_context())
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-            smtp.send_message(message)
-        return True
+            for message in messages:
+                try:
+                    smtp.send_message(message)
+                    sent += 1
+                except smtplib.SMTPRecipientsRefused:
+                    current_app.logger.warning("Mail refused for %s", message["To"])
     except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not deliver mail to %s", message["To"])
-        return False
+        unsent = ", ".join(str(m["To"]) for m in messages[sent:])
+        current_app.logger.exception("Could not deliver mail to %s", unsent)
+    return sent
 
 
 def send_email(to: str, template: str, language: str, **context) -> bool:

@@ -294,10 +294,9 @@ def _send_after_commit(session) -> None:
     messages = session.info.pop(_OUTBOX, None)
     if not messages:
         return
-    from participation.mail import deliver
+    from participation.mail import deliver_many
 
-    for message in messages:
-        deliver(message)
+    deliver_many(messages)
 
 
 @event.listens_for(db.session, "after_rollback")
