@@ -133,6 +133,13 @@ def similar():
     exclude = request.args.get("exclude", type=int)
     ideas = similar_ideas(text, limit=SIMILAR_LIMIT, exclude_id=exclude)
     return jsonify(
+        # The same list as the preview step, with a support button per idea.
+        html=render_template(
+            "ideas/_similar_list.html",
+            similar=ideas,
+            supported=supported_ids(current_user, [i.id for i in ideas]),
+            preview=True,
+        ),
         ideas=[
             {
                 "id": idea.id,

@@ -70,7 +70,14 @@
     var lastQuery = null;
     var controller = null;
 
-    function render(ideas) {
+    function render(data) {
+      if (typeof data.html === "string") {
+        // The server renders the same list as the preview step (escaped by
+        // Jinja), with a support button per idea.
+        results.innerHTML = data.html;
+        return;
+      }
+      var ideas = data.ideas || [];
       results.textContent = "";
       if (!ideas.length) {
         var none = document.createElement("p");
@@ -111,7 +118,7 @@
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.json();
       }).then(function (data) {
-        render(data.ideas || []);
+        render(data);
       }).catch(function (error) {
         if (error && error.name === "AbortError") { return; }
         results.textContent = "";
