@@ -80,7 +80,11 @@ class Config:
     REPORTS_HIDE_THRESHOLD = _int("REPORTS_HIDE_THRESHOLD", 3)
 
     # Rate limits (Flask-Limiter syntax).
+    # Per address and account: the 6th attempt on one account in a minute is
+    # refused. Per address alone, a higher cap, so that many residents behind
+    # one public network (a library, a school) can still sign in.
     RATE_LIMIT_LOGIN = "5 per minute"
+    RATE_LIMIT_LOGIN_PER_ADDRESS = "30 per minute"
     RATE_LIMIT_REGISTER = "10 per hour"
     RATE_LIMIT_RESEND = "5 per hour"
     RATE_LIMIT_RESET = "5 per hour"

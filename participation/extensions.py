@@ -33,8 +33,9 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
-def _rate_limit_key() -> str:
+def rate_limit_key() -> str:
+    """The client's address (behind PROXY_COUNT proxies, the real client)."""
     return get_remote_address() or request.remote_addr or "unknown"
 
 
-limiter = Limiter(key_func=_rate_limit_key, default_limits=[])
+limiter = Limiter(key_func=rate_limit_key, default_limits=[])

@@ -197,6 +197,25 @@ def test_is_safe_local_path():
 # --- Rate limits -----------------------------------------------------------------
 
 
+def test_many_residents_behind_one_address_can_still_log_in(app, make_client, make_user, login):
+    """The 5-a-minute limit is per account; one shared address (a library)
+    may sign in many different residents."""
+    for _ in range(8):
+        login(make_client(), make_user())
+
+
+def test_one_address_trying_many_accounts_is_capped(client, app):
+    app.config["RATE_LIMIT_LOGIN_PER_ADDRESS"] = "10 per minute"
+    statuses = [
+        client.submit(
+            "/en/account/login", {"email": f"guess{n}@example.be", "password": "wrong-password"}
+        ).status_code
+        for n in range(11)
+    ]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10] == 429
+
+
 def test_sixth_login_attempt_in_a_minute_gets_a_translated_429(client, app, make_user):
     user = make_user()
     token_page = "/fr/account/login"

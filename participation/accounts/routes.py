@@ -29,8 +29,16 @@ from participation.services import DomainError
 from participation.services import accounts as service
 
 
-def _limit(name: str):
-    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+def _limit(name: str, key_func=None):
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"], key_func=key_func)
+
+
+def _address_and_account() -> str:
+    """Rate-limit key for login: the client's address and the account tried."""
+    from participation.extensions import rate_limit_key
+
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return f"{rate_limit_key()}|{email}"
 
 
 def _invalid(template: str, **context):
@@ -132,7 +140,8 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@_limit("RATE_LIMIT_LOGIN")
+@_limit("RATE_LIMIT_LOGIN", key_func=_address_and_account)
+@_limit("RATE_LIMIT_LOGIN_PER_ADDRESS")
 def login():
     next_url = safe_next(request.args.get("next"), url_for("main.home"))
     if current_user.is_authenticated:

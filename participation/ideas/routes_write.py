@@ -149,7 +149,7 @@ def similar():
                 "support_label": _support_label(idea.support_count),
             }
             for idea in ideas
-        ]
+        ],
     )
 
 

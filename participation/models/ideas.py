@@ -89,9 +89,7 @@ class Idea(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
-    municipality_id: Mapped[int | None] = mapped_column(
-        ForeignKey("municipalities.id"), index=True
-    )
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     # The author's Markdown, and the sanitized HTML rendered from it on write.
     body_source: Mapped[str] = mapped_column(Text)
