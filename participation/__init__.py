@@ -55,6 +55,19 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseIdConverter(IntegerConverter):
+        """<int:…> in URLs only matches ids the database can hold (1 to 2**31 - 1):
+        /ideas/99999999999 is a 404, never an overflow error."""
+
+        def __init__(self, map, *args, **kwargs):
+            kwargs.setdefault("min", 1)
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    app.url_map.converters["int"] = DatabaseIdConverter
+
     from participation import i18n, security
     from participation.extensions import babel, csrf, db, limiter, login_manager, migrate
 

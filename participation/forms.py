@@ -22,14 +22,30 @@ def language_choices() -> list[SelectChoice]:
     return choices((code, LANGUAGE_NAMES[code]) for code in LANGUAGES)
 
 
+# The largest id or page number the databases hold (a 32-bit integer column).
+MAX_DB_INT = 2**31 - 1
+
+
+def parse_id(value) -> int | None:
+    """A positive whole number the database can hold ('42', ' #42 '), else None."""
+    text = str(value if value is not None else "").strip().lstrip("#")
+    if not text.isdigit() or not text.isascii():
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_DB_INT else None
+
+
+def page_number(value) -> int:
+    """?page=: a page between 1 and MAX_DB_INT; anything else is page 1."""
+    return parse_id(value) or 1
+
+
 def optional_int(value):
     """'' -> None, '12' -> 12, anything else -> -1 (never a valid choice)."""
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+    number = parse_id(value)
+    return number if number is not None else -1
 
 
 class MunicipalityField(SelectField):

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 
 from participation.admin import bp
 from participation.extensions import db
-from participation.forms import apply_domain_error
+from participation.forms import apply_domain_error, page_number
 from participation.models import User
 from participation.models.accounts import ROLES
 from participation.moderation.forms import RoleForm, UserSearchForm
@@ -48,7 +48,7 @@ def _users_page(status: int = 200, role_errors: dict | None = None):
         )
     if form.role.data in ROLES:
         query = query.where(User.role == form.role.data)
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args.get("page"))
     users = db.paginate(query, page=max(page, 1), per_page=USERS_PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return (

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participation.extensions import db, limiter
-from participation.forms import apply_domain_error
+from participation.forms import apply_domain_error, parse_id
 from participation.i18n import current_language
 from participation.ideas import bp
 from participation.ideas.forms import ActionForm, CommentForm, IdeaForm
@@ -130,7 +130,7 @@ def _new_page(form: IdeaForm, preview: bool, status: int):
 def similar():
     """Published ideas like the text being written (for the proposal form's script)."""
     text = (request.args.get("q") or "")[:SIMILAR_QUERY_MAX]
-    exclude = request.args.get("exclude", type=int)
+    exclude = parse_id(request.args.get("exclude"))
     ideas = similar_ideas(text, limit=SIMILAR_LIMIT, exclude_id=exclude)
     return jsonify(
         # The same list as the preview step, with a support button per idea.

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
 from participation.extensions import db, limiter
-from participation.forms import apply_domain_error, choices
+from participation.forms import apply_domain_error, choices, page_number, parse_id
 from participation.models import Comment, Idea, ModerationAction, User
 from participation.moderation import bp
 from participation.moderation.forms import (
@@ -94,7 +94,7 @@ def _urls():
 @login_required
 def queue():
     _require_moderator()
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args.get("page"))
     pending = db.paginate(
         service.pending_ideas_query(), page=max(page, 1), per_page=QUEUE_PER_PAGE, error_out=False
     )
@@ -215,16 +215,11 @@ def _perform(verb: str, item: Idea | Comment, form) -> str:
             "%(num)s reports dismissed. It stays as it is.",
             count,
         )
-    original = _parse_int(data["original_id"])
+    original = parse_id(data["original_id"])
     service.mark_duplicate(current_user, item, original, data["text"])
     return _(
         "The idea is marked as a duplicate and closed to support. Its supporters have been told."
     )
-
-
-def _parse_int(value) -> int | None:
-    value = (value or "").strip().lstrip("#")
-    return int(value) if value.isdigit() else None
 
 
 @bp.route("/<any(ideas, comments):kind>/<int:item_id>/<verb>", methods=["POST"])
@@ -375,8 +370,8 @@ def log():
     )
     valid = form.validate()
     action = form.action.data if form.action.data in ACTION_LABELS else None
-    actor = _parse_int(form.actor.data) if form.actor.data else None
-    page = request.args.get("page", 1, type=int)
+    actor = parse_id(form.actor.data) if form.actor.data else None
+    page = page_number(request.args.get("page"))
     query = service.log_query(
         action=action,
         actor_id=actor,

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participation.extensions import db
+from participation.forms import page_number
 from participation.models.notifications import EMAIL_GROUPS
 from participation.notifications import bp
 from participation.notifications.forms import (
@@ -19,15 +20,10 @@ from participation.services import DomainError
 from participation.services import notifications as service
 
 
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 10_000 else 1
-
-
 @bp.route("/")
 @login_required
 def index():
-    page = service.list_for(current_user, _page_number())
+    page = service.list_for(current_user, page_number(request.args.get("page")))
     return render_template(
         "notifications/index.html",
         page=page,

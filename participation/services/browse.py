@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
+from participation.forms import page_number
 from participation.models import Challenge, Idea, Municipality, Support, User
 from participation.models.base import utcnow
 from participation.models.ideas import OFFICIAL_STATUSES, TEXT_LANGUAGES
@@ -180,9 +181,7 @@ def parse_filters(args, choices: Choices, challenge: Challenge | None = None) ->
         if sort and sort not in SORT_LABELS:
             errors["sort"] = _l("Unknown order. Choose one from the list.")
 
-    page = (args.get("page") or "1").strip()
-    filters.page = int(page) if page.isdigit() and 0 < len(page) < 7 else 1
-    filters.page = max(filters.page, 1)
+    filters.page = page_number(args.get("page"))
     return filters
 
 
