@@ -86,7 +86,29 @@ def _with_error_headers(result, error: HTTPException):
     return response
 
 
+def _has_nul(data) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in data.items(multi=True))
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_bytes():
+        """No person types a NUL character, and PostgreSQL cannot store one:
+        refuse such requests with a clear 400 instead of failing later."""
+        if (
+            "\x00" in request.path
+            or _has_nul(request.args)
+            or (request.method == "POST" and _has_nul(request.form))
+        ):
+            return render_error(
+                400,
+                _(
+                    "What you sent contains invisible control characters that we cannot "
+                    "store. Please go back, retype the text and try again."
+                ),
+            )
+        return None
+
     @app.after_request
     def set_security_headers(response):
         headers = response.headers

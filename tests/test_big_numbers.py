@@ -78,3 +78,36 @@ def test_forms_with_huge_ids(make_client, make_user, make_idea, login):
     assert duplicate.status_code == 400
     role = client.submit(f"/en/admin/users/{BIG}/role", {"role": "official"}, page="/en/")
     assert role.status_code == 404
+
+
+# --- NUL characters: PostgreSQL cannot store them ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url", ["/en/ideas/?q=bike%00lanes", "/en/ideas/?x=1&x=a%00", "/en/ideas/%00", "/en/?a%00=1"]
+)
+def test_nul_characters_in_urls_are_refused_clearly(client, url):
+    response = client.get(url)
+    assert response.status_code in (400, 404)
+    assert "control characters" in response.get_data(as_text=True) or response.status_code == 404
+
+
+def test_nul_characters_in_forms_are_refused_clearly(client, make_user):
+    user = make_user()
+    for url, data in [
+        ("/en/account/login", {"email": f"{user.email}\x00", "password": "x\x00y"}),
+        ("/en/account/reset", {"email": "a\x00b@example.be"}),
+        (
+            "/en/account/register",
+            {
+                "email": "nul@example.be",
+                "display_name": "Bad\x00Name",
+                "password": "long-enough-pass-1",
+                "confirm": "long-enough-pass-1",
+                "language": "en",
+            },
+        ),
+    ]:
+        response = client.submit(url, data)
+        assert response.status_code == 400, url
+        assert "control characters" in response.get_data(as_text=True)
