@@ -113,3 +113,47 @@ def test_similar_ideas_update_as_the_citizen_types(live_server, page):
     support.click()
     expect(results.locator("[data-support-count]")).to_have_text("1 support")
     expect(page).to_have_url(f"{base}/en/ideas/new")
+
+
+def _serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {v['help']} -> "
+        + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_ideas_moderation_and_dashboard_pages_are_accessible(live_server, page):
+    """axe-core on the pages of the ideas, moderation and officials areas, as an
+    admin (who sees every control), in the three languages."""
+    base, app = live_server
+    idea_id = _seed(app)
+    with app.app_context():
+        admin = db.session.scalar(select(User).where(User.email == "citizen@example.be"))
+        admin.role = "admin"
+        db.session.commit()
+    _log_in(page, base)
+    problems: list[str] = []
+    for path in [
+        "/fr/ideas/",
+        "/nl/ideas/?q=piste&sort=supported",
+        f"/en/ideas/{idea_id}",
+        "/fr/ideas/new",
+        "/nl/ideas/mine",
+        "/en/moderation/",
+        "/fr/moderation/log",
+        f"/nl/moderation/ideas/{idea_id}",
+        "/en/officials/",
+        f"/fr/officials/ideas/{idea_id}/status",
+        "/nl/notifications/",
+        "/en/notifications/preferences",
+        "/fr/admin/users",
+    ]:
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        problems += _serious_violations(page)
+    assert problems == [], "\n".join(problems)
