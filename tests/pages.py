@@ -38,6 +38,30 @@ def translated(app: Flask, lang: str, msgid: str, **variables) -> str:
         return str(escape(gettext(msgid, **variables)))
 
 
+def client_for_role(role, app, make_client, make_user, login):
+    """A client signed in with `role` (or anonymous), and a page to read a CSRF token from.
+    Roles: anonymous, unconfirmed, citizen, suspended, moderator, official, admin."""
+    from datetime import timedelta
+
+    from participation.extensions import db
+    from participation.models import User
+    from participation.models.base import utcnow
+
+    client = make_client()
+    if role == "anonymous":
+        return client, "/en/account/login"
+    user = make_user(
+        role=role if role in ("moderator", "official", "admin") else "citizen",
+        confirmed=role != "unconfirmed",
+    )
+    login(client, user)
+    if role == "suspended":
+        with app.app_context():
+            db.session.get(User, user.id).suspended_until = utcnow() + timedelta(days=3)
+            db.session.commit()
+    return client, "/en/"
+
+
 class _Unsafe(HTMLParser):
     """Collects markup that would run: script/svg/iframe/foreign forms, on* handlers,
     javascript: links. Escaped text ("&lt;svg onload=") is inert and not collected."""

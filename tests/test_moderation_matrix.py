@@ -9,6 +9,7 @@ import pytest
 from participation.extensions import db
 from participation.models import User
 from participation.models.base import utcnow
+from tests.pages import client_for_role
 from tests.test_moderation import _make_comment
 
 ROLES = ["anonymous", "unconfirmed", "citizen", "suspended", "moderator", "official", "admin"]
@@ -98,25 +99,9 @@ def world(app, make_user, make_idea):
     return values
 
 
-def _client_for(role, app, make_client, make_user, login):
-    client = make_client()
-    if role == "anonymous":
-        return client, "/en/account/login"
-    user = make_user(
-        role=role if role in ("moderator", "official", "admin") else "citizen",
-        confirmed=role != "unconfirmed",
-    )
-    login(client, user)
-    if role == "suspended":
-        with app.app_context():
-            db.session.get(User, user.id).suspended_until = utcnow() + timedelta(days=3)
-            db.session.commit()
-    return client, "/en/"
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_against_role(role, app, world, make_client, make_user, login):
-    client, token_page = _client_for(role, app, make_client, make_user, login)
+    client, token_page = client_for_role(role, app, make_client, make_user, login)
     failures = []
     for method, template, data, expected in ROUTES:
         url = template.format(**world)

@@ -9,13 +9,11 @@ added to the app without an entry here.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from participation.extensions import db
-from participation.models import Notification, User
-from participation.models.base import utcnow
+from participation.models import Notification
+from tests.pages import client_for_role
 
 ROLES = ["anonymous", "unconfirmed", "citizen", "suspended", "moderator", "official", "admin"]
 LOGIN = "login"
@@ -235,22 +233,6 @@ def world(app, make_user, make_idea, make_comment):
     }
 
 
-def _client_for(role, app, make_client, make_user, login):
-    client = make_client()
-    if role == "anonymous":
-        return client, "/en/account/login"
-    user = make_user(
-        role=role if role in ("moderator", "official", "admin") else "citizen",
-        confirmed=role != "unconfirmed",
-    )
-    login(client, user)
-    if role == "suspended":
-        with app.app_context():
-            db.session.get(User, user.id).suspended_until = utcnow() + timedelta(days=3)
-            db.session.commit()
-    return client, "/en/"
-
-
 def _outcome(response) -> int | str:
     if response.status_code == 302 and "/account/login" in response.headers["Location"]:
         return LOGIN
@@ -259,7 +241,7 @@ def _outcome(response) -> int | str:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_against_role(role, app, world, make_client, make_user, login):
-    client, token_page = _client_for(role, app, make_client, make_user, login)
+    client, token_page = client_for_role(role, app, make_client, make_user, login)
     failures = []
     for (endpoint, method), (template, data, expected) in ROUTES.items():
         url = template.format(**world)
