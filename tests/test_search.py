@@ -119,7 +119,8 @@ HOSTILE = [
     "(((",
     "&|!:*",
     "<script>alert(1)</script>",
-    "\x00",
+    # A NUL character is refused with a clear 400 before any search
+    # (tests/test_big_numbers.py).
     "x" * 2000,
     "cycl " * 400,
     "é" * 2000,
