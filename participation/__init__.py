@@ -93,13 +93,13 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     from participation.moderation import bp as moderation_bp
     from participation.notifications import bp as notifications_bp
     from participation.officials import bp as officials_bp
-    from participation.voting import bp as voting_bp
+    from participation.supports import bp as supports_bp
 
     for blueprint in (
         main_bp,
         accounts_bp,
         ideas_bp,
-        voting_bp,
+        supports_bp,
         moderation_bp,
         officials_bp,
         notifications_bp,

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import with_expression
 
 from participation.extensions import db, login_manager
 from participation.security import is_safe_local_path
@@ -14,6 +14,7 @@ from participation.security import is_safe_local_path
 
 def init_app(app: Flask) -> None:
     from participation.models import User
+    from participation.models.notifications import unread_count_of_user
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to continue.")
@@ -26,7 +27,11 @@ def init_app(app: Flask) -> None:
         if not uid.isdigit() or not token:
             return None
         # The header's unread notification count comes in the same SELECT.
-        user = db.session.get(User, int(uid), options=[undefer(User.unread_notification_count)])
+        user = db.session.get(
+            User,
+            int(uid),
+            options=[with_expression(User.unread_notification_count, unread_count_of_user())],
+        )
         if user is None or user.is_deleted or user.session_token != token:
             return None
         return user

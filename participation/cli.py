@@ -12,10 +12,10 @@ from flask_babel import force_locale
 
 from config import BASE_DIR
 from participation.extensions import db
-from participation.models.accounts import ROLES
 from participation.models.base import utcnow
 from participation.services import DomainError
 from participation.services import accounts as account_service
+from participation.vocabulary import Language, Role
 
 users = AppGroup("users", help="Manage accounts.")
 demo = AppGroup("demo", help="Demonstration data.")
@@ -28,8 +28,10 @@ POT = BASE_DIR / "participation" / "translations" / "messages.pot"
 @users.command("create")
 @click.option("--email", required=True)
 @click.option("--name", "display_name", default=None, help="Display name (default: from email).")
-@click.option("--role", type=click.Choice(ROLES), default="citizen", show_default=True)
-@click.option("--language", type=click.Choice(["fr", "nl", "en"]), default="fr")
+@click.option(
+    "--role", type=click.Choice(Role.values()), default=Role.CITIZEN.value, show_default=True
+)
+@click.option("--language", type=click.Choice(Language.values()), default=Language.FR.value)
 @click.option(
     "--password",
     prompt=True,
@@ -58,7 +60,7 @@ def create_user(email, display_name, role, language, password):
 
 @users.command("set-role")
 @click.argument("email")
-@click.argument("role", type=click.Choice(ROLES))
+@click.argument("role", type=click.Choice(Role.values()))
 def set_role(email, role):
     """Give the account with EMAIL the ROLE."""
     user = account_service.find_by_email(email)

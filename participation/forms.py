@@ -1,16 +1,15 @@
-"""Shared form pieces: choices, coercion and the mapping of domain errors onto fields."""
+"""Shared form pieces: choices and coercion."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
 from participation.extensions import db
 from participation.i18n import LANGUAGE_NAMES, LANGUAGES, current_language
-from participation.services import DomainError
+from participation.parsing import parse_id
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -20,24 +19,6 @@ def choices(pairs) -> list[SelectChoice]:
 
 def language_choices() -> list[SelectChoice]:
     return choices((code, LANGUAGE_NAMES[code]) for code in LANGUAGES)
-
-
-# The largest id or page number the databases hold (a 32-bit integer column).
-MAX_DB_INT = 2**31 - 1
-
-
-def parse_id(value) -> int | None:
-    """A positive whole number the database can hold ('42', ' #42 '), else None."""
-    text = str(value if value is not None else "").strip().lstrip("#")
-    if not text.isdigit() or not text.isascii():
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_DB_INT else None
-
-
-def page_number(value) -> int:
-    """?page=: a page between 1 and MAX_DB_INT; anything else is page 1."""
-    return parse_id(value) or 1
 
 
 def optional_int(value):
@@ -77,12 +58,3 @@ class MunicipalityField(SelectField):
             return
         if self.data not in {c.value for c in self.choices}:
             raise ValidationError(str(_l("Please choose a value from the list.")))
-
-
-def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
-    """Show a service's error on the field it belongs to (or on the whole form)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*list(field.errors or []), error.message]
-    else:
-        form.form_errors.append(error.message)

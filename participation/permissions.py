@@ -1,163 +1,324 @@
 """The one place that decides who may do what.
 
-Every view asks these functions, and templates ask the same ones through the
-`can` object exposed to Jinja. Each verb takes the acting user (possibly
-anonymous) and, where relevant, the object acted on.
+Every verb takes the acting user (a `User`, or Flask-Login's anonymous user)
+and, where relevant, the object acted on, and returns a `Decision`: allowed, or
+denied with a reason code (`vocabulary.Denial`) that has one translated message.
+A `Decision` is truthy when allowed, so views and templates simply ask
+`if can.support(current_user, idea)`; services call `require(...)` before they
+change anything, so that no caller (a view, the CLI, a future API) skips a rule.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-STAFF_ROLES = ("moderator", "admin")
+from participation.services import DomainError
+from participation.vocabulary import (
+    LISTED_IDEA_STATUSES,
+    OPEN_IDEA_STATUSES,
+    PUBLIC_IDEA_STATUSES,
+    RESPONDER_ROLES,
+    STAFF_ROLES,
+    CommentStatus,
+    Denial,
+    IdeaStatus,
+    Role,
+)
 
+if TYPE_CHECKING:
+    from flask_login import AnonymousUserMixin
 
-def is_signed_in(user: Any) -> bool:
-    return bool(user and user.is_authenticated and not user.is_deleted)
+    from participation.models import Comment, Idea, Notification, User
 
-
-def is_active_participant(user: Any) -> bool:
-    """A signed-in, confirmed, non-suspended account."""
-    return is_signed_in(user) and user.is_confirmed and not user.is_suspended
-
-
-def participation_block_reason(user: Any) -> str | None:
-    """Why a user may not participate: 'anonymous', 'unconfirmed', 'suspended' or None."""
-    if not is_signed_in(user):
-        return "anonymous"
-    if not user.is_confirmed:
-        return "unconfirmed"
-    if user.is_suspended:
-        return "suspended"
-    return None
-
-
-def can_participate(user: Any) -> bool:
-    """Propose, support, comment, report: confirmed citizens (and staff) only."""
-    return participation_block_reason(user) is None
-
-
-def can_moderate(user: Any) -> bool:
-    return is_signed_in(user) and user.role in STAFF_ROLES
-
-
-def can_respond_officially(user: Any) -> bool:
-    return is_signed_in(user) and user.role in ("official", "admin")
-
-
-def can_manage_roles(user: Any) -> bool:
-    return is_signed_in(user) and user.role == "admin"
-
-
-def can_change_role(actor: Any, target: Any) -> bool:
-    """Admins change others' roles, never their own."""
-    return can_manage_roles(actor) and actor.id != target.id
-
-
-# --- Ideas ---------------------------------------------------------------------
-
-
-def is_author(user: Any, item: Any) -> bool:
-    return is_signed_in(user) and getattr(item, "author_id", None) == user.id
-
-
-def can_propose(user: Any) -> bool:
-    return can_participate(user)
-
-
-def can_view_idea(user: Any, idea: Any) -> bool:
-    """Public ideas are visible to all (hidden ones as a placeholder); pending and
-    rejected ideas only to their author and to moderators."""
-    if idea.status in ("published", "withdrawn", "hidden"):
-        return True
-    return is_author(user, idea) or can_moderate(user)
-
-
-def can_edit_idea(user: Any, idea: Any) -> bool:
-    """Until the first support from someone else or the first official response."""
-    return (
-        is_author(user, idea)
-        and can_participate(user)
-        and idea.locked_at is None
-        and idea.status in ("pending", "published", "rejected")
-    )
-
-
-def can_withdraw_idea(user: Any, idea: Any) -> bool:
-    return is_author(user, idea) and idea.status in ("pending", "published", "rejected")
-
-
-def support_block_reason(user: Any, idea: Any) -> str | None:
-    """Why `user` may not support `idea` now, or None."""
-    reason = participation_block_reason(user)
-    if reason:
-        return reason
-    if is_author(user, idea):
-        return "author"
-    if idea.status != "published" or idea.is_closed:
-        return "closed"
-    return None
-
-
-def can_support(user: Any, idea: Any) -> bool:
-    return support_block_reason(user, idea) is None
-
-
-def can_comment(user: Any, idea: Any) -> bool:
-    return can_participate(user) and idea.status == "published"
-
+    Actor: TypeAlias = User | AnonymousUserMixin | None
+else:
+    Actor = Any
 
 COMMENT_EDIT_MINUTES = 15
 
 
-def can_edit_comment(user: Any, comment: Any, now: Any = None) -> bool:
-    from datetime import timedelta
+class Authored(Protocol):
+    author_id: int
+    status: str
 
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Allowed (reason None), or denied with a reason code."""
+
+    reason: Denial | None = None
+
+    def __bool__(self) -> bool:
+        return self.reason is None
+
+    @property
+    def message(self) -> str:
+        return self.reason.label if self.reason is not None else ""
+
+
+ALLOWED = Decision()
+
+
+def deny(reason: Denial) -> Decision:
+    return Decision(reason)
+
+
+class PermissionDenied(DomainError):
+    """A service was asked to do what its permission verb refuses. Its `code` is
+    the reason (a `Denial`), its message the reason's one translated message."""
+
+    def __init__(self, decision: Decision, field: str | None = None):
+        super().__init__(decision.message, field=field, code=decision.reason)
+        self.decision = decision
+
+
+def require(decision: Decision, field: str | None = None) -> None:
+    """Raise PermissionDenied unless `decision` allows: services call this first."""
+    if not decision:
+        raise PermissionDenied(decision, field)
+
+
+# --- Accounts ---------------------------------------------------------------------
+
+
+def is_signed_in(user: Actor) -> bool:
+    return bool(user is not None and user.is_authenticated and not user.is_deleted)
+
+
+def _signed_in(user: Actor) -> Decision:
+    return ALLOWED if is_signed_in(user) else deny(Denial.ANONYMOUS)
+
+
+def _has_role(user: Actor, roles: frozenset[Role], denial: Denial) -> Decision:
+    if not is_signed_in(user):
+        return deny(Denial.ANONYMOUS)
+    return ALLOWED if user.role in roles else deny(denial)
+
+
+def can_log_in(user: User) -> Decision:
+    """A known account with the right password may still be banned or suspended."""
+    if user.is_deleted:
+        return deny(Denial.DELETED)
+    if user.is_banned:
+        return deny(Denial.BANNED)
+    if user.is_suspended:
+        return deny(Denial.SUSPENDED)
+    return ALLOWED
+
+
+def can_delete_account(user: Actor, password: str | None) -> Decision:
+    """Deleting an account asks its password again, whoever holds the session."""
+    from participation.services.passwords import verify_password
+
+    if not is_signed_in(user):
+        return deny(Denial.ANONYMOUS)
+    if not verify_password(user.password_hash, password or ""):
+        return deny(Denial.WRONG_PASSWORD)
+    return ALLOWED
+
+
+def can_participate(user: Actor) -> Decision:
+    """Propose, support, comment, report: signed in, confirmed, not suspended."""
+    if not is_signed_in(user):
+        return deny(Denial.ANONYMOUS)
+    if not user.is_confirmed:
+        return deny(Denial.UNCONFIRMED)
+    if user.is_suspended:
+        return deny(Denial.SUSPENDED)
+    return ALLOWED
+
+
+def can_moderate(user: Actor) -> Decision:
+    return _has_role(user, STAFF_ROLES, Denial.NOT_STAFF)
+
+
+def can_respond_officially(user: Actor) -> Decision:
+    return _has_role(user, RESPONDER_ROLES, Denial.NOT_RESPONDER)
+
+
+def can_view_dashboard(user: Actor) -> Decision:
+    return _has_role(user, RESPONDER_ROLES, Denial.NOT_RESPONDER)
+
+
+def can_manage_roles(user: Actor) -> Decision:
+    return _has_role(user, frozenset({Role.ADMIN}), Denial.NOT_ADMIN)
+
+
+def can_change_role(actor: Actor, target: User) -> Decision:
+    """Admins change others' roles, never their own."""
+    decision = can_manage_roles(actor)
+    if decision and actor.id == target.id:
+        return deny(Denial.OWN_ACCOUNT)
+    return decision
+
+
+def can_read_notification(user: Actor, notification: Notification) -> Decision:
+    if not is_signed_in(user):
+        return deny(Denial.ANONYMOUS)
+    return ALLOWED if notification.recipient_id == user.id else deny(Denial.NOT_VISIBLE)
+
+
+# --- Ideas ---------------------------------------------------------------------------
+
+
+def is_author(user: Actor, item: Any) -> bool:
+    return is_signed_in(user) and getattr(item, "author_id", None) == user.id
+
+
+def can_propose(user: Actor) -> Decision:
+    return can_participate(user)
+
+
+def can_view_idea(user: Actor, idea: Idea) -> Decision:
+    """Public ideas are visible to all (hidden ones as a placeholder); pending and
+    rejected ideas only to their author and to moderators."""
+    if idea.status in PUBLIC_IDEA_STATUSES or is_author(user, idea) or can_moderate(user):
+        return ALLOWED
+    return deny(Denial.NOT_VISIBLE)
+
+
+def can_view_hidden_content(user: Actor, item: Any) -> Decision:
+    """Hidden ideas and comments show a placeholder; their author still reads them
+    (with the moderation notice), and so do moderators."""
+    if is_author(user, item) or can_moderate(user):
+        return ALLOWED
+    return deny(Denial.NOT_VISIBLE)
+
+
+def can_read_idea_text(user: Actor, idea: Idea) -> Decision:
+    """The idea page shows the text, or the hidden placeholder."""
+    if idea.status != IdeaStatus.HIDDEN:
+        return ALLOWED
+    return ALLOWED if is_author(user, idea) else deny(Denial.NOT_VISIBLE)
+
+
+def can_edit_idea(user: Actor, idea: Idea) -> Decision:
+    """The author, until the first support from someone else or the first official response."""
+    if not is_author(user, idea):
+        return deny(Denial.NOT_AUTHOR)
+    decision = can_participate(user)
+    if not decision:
+        return decision
+    if idea.status not in OPEN_IDEA_STATUSES:
+        return deny(Denial.WRONG_STATE)
+    if idea.locked_at is not None:
+        return deny(Denial.LOCKED)
+    return ALLOWED
+
+
+def can_withdraw_idea(user: Actor, idea: Idea) -> Decision:
+    if not is_author(user, idea):
+        return deny(Denial.NOT_AUTHOR)
+    if idea.status not in OPEN_IDEA_STATUSES:
+        return deny(Denial.WRONG_STATE)
+    return ALLOWED
+
+
+def can_support(user: Actor, idea: Idea) -> Decision:
+    decision = can_participate(user)
+    if not decision:
+        return decision
+    if is_author(user, idea):
+        return deny(Denial.OWN_IDEA)
+    if idea.status != IdeaStatus.PUBLISHED or idea.is_closed:
+        return deny(Denial.SUPPORTS_CLOSED)
+    return ALLOWED
+
+
+def can_withdraw_support(user: Actor, idea: Idea) -> Decision:
+    """Anyone signed in may take back their own support, even once supports close."""
+    return _signed_in(user)
+
+
+def can_comment(user: Actor, idea: Idea) -> Decision:
+    decision = can_participate(user)
+    if not decision:
+        return decision
+    if idea.status != IdeaStatus.PUBLISHED:
+        return deny(Denial.COMMENTS_CLOSED)
+    return ALLOWED
+
+
+def can_edit_comment(user: Actor, comment: Comment, now: datetime | None = None) -> Decision:
     from participation.models.base import utcnow
 
-    now = now or utcnow()
-    return (
-        is_author(user, comment)
-        and can_participate(user)
-        and comment.status == "visible"
-        and now - comment.created_at <= timedelta(minutes=COMMENT_EDIT_MINUTES)
-    )
+    if not is_author(user, comment):
+        return deny(Denial.NOT_AUTHOR)
+    decision = can_participate(user)
+    if not decision:
+        return decision
+    if comment.status != CommentStatus.VISIBLE:
+        return deny(Denial.WRONG_STATE)
+    if (now or utcnow()) - comment.created_at > timedelta(minutes=COMMENT_EDIT_MINUTES):
+        return deny(Denial.EDIT_WINDOW_PASSED)
+    return ALLOWED
 
 
-def can_delete_comment(user: Any, comment: Any) -> bool:
-    return is_author(user, comment) and comment.status == "visible"
+def can_delete_comment(user: Actor, comment: Comment) -> Decision:
+    if not is_author(user, comment):
+        return deny(Denial.NOT_AUTHOR)
+    if comment.status != CommentStatus.VISIBLE:
+        return deny(Denial.WRONG_STATE)
+    return ALLOWED
 
 
-def can_report(user: Any, item: Any) -> bool:
-    return can_participate(user) and not is_author(user, item)
+# --- Reports and moderation -------------------------------------------------------------
 
 
-def can_moderate_item(user: Any, item: Any) -> bool:
+def can_report(user: Actor, item: Any, idea: Idea | None = None) -> Decision:
+    """Confirmed participants report others' public content, never their own.
+    `item` is an idea, or a comment with `idea` the idea it belongs to. Pending,
+    rejected and deleted content cannot be reported (NOT_VISIBLE: a 404)."""
+    from participation.models import Idea as IdeaModel
+
+    if isinstance(item, IdeaModel):
+        reportable = item.status in PUBLIC_IDEA_STATUSES
+    else:
+        reportable = (
+            item.status in (CommentStatus.VISIBLE, CommentStatus.HIDDEN)
+            and idea is not None
+            and idea.status in LISTED_IDEA_STATUSES
+        )
+    if not reportable:
+        return deny(Denial.NOT_VISIBLE)
+    decision = can_participate(user)
+    if not decision:
+        return decision
+    if is_author(user, item):
+        return deny(Denial.OWN_CONTENT)
+    return ALLOWED
+
+
+def can_offer_report(user: Actor, item: Any) -> Decision:
+    """Show the "Report" link: to everyone but the author (visitors are asked to log
+    in, unconfirmed members are told why on the form)."""
+    return deny(Denial.OWN_CONTENT) if is_author(user, item) else ALLOWED
+
+
+def can_moderate_item(user: Actor, item: Any) -> Decision:
     """Moderators act on others' content, never their own."""
-    return can_moderate(user) and not is_author(user, item)
+    decision = can_moderate(user)
+    if decision and is_author(user, item):
+        return deny(Denial.OWN_CONTENT)
+    return decision
 
 
-def can_sanction_user(actor: Any, target: Any) -> bool:
+def can_sanction_user(actor: Actor, target: User) -> Decision:
     """Suspend, ban or lift: never oneself; moderators act on citizens, admins on
     anyone but other admins."""
-    if not can_moderate(actor) or actor.id == target.id:
-        return False
-    if actor.role == "admin":
-        return target.role != "admin"
-    return target.role == "citizen"
+    decision = can_moderate(actor)
+    if not decision:
+        return decision
+    if actor.id == target.id:
+        return deny(Denial.OWN_ACCOUNT)
+    allowed = target.role != Role.ADMIN if actor.role == Role.ADMIN else target.role == Role.CITIZEN
+    return ALLOWED if allowed else deny(Denial.PROTECTED_ACCOUNT)
 
 
-def can_view_moderation_log(user: Any) -> bool:
+def can_view_moderation_log(user: Actor) -> Decision:
     return can_moderate(user)
-
-
-def can_view_hidden_content(user: Any) -> bool:
-    """Moderators read what is hidden; everyone else sees a placeholder."""
-    return can_moderate(user)
-
-
-def can_view_dashboard(user: Any) -> bool:
-    return is_signed_in(user) and user.role in ("official", "admin")
 
 
 class _Can:

@@ -120,8 +120,8 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
     ),
     # Supporting: the plain form answers with a redirect and a message, also
     # when refused (unconfirmed, suspended); the JSON answer carries the status.
-    ("voting.support", "POST"): ("/en/ideas/{published}/support", {}, signed_in(302)),
-    ("voting.unsupport", "POST"): ("/en/ideas/{published}/unsupport", {}, signed_in(302)),
+    ("supports.support", "POST"): ("/en/ideas/{published}/support", {}, signed_in(302)),
+    ("supports.unsupport", "POST"): ("/en/ideas/{published}/unsupport", {}, signed_in(302)),
     # Moderation
     ("moderation.queue", "GET"): ("/en/moderation/", None, only(STAFF, 200)),
     ("moderation.item", "GET"): ("/en/moderation/ideas/{pending}", None, only(STAFF, 200)),

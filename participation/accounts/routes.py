@@ -21,12 +21,13 @@ from participation.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from participation.extensions import db, limiter
-from participation.forms import apply_domain_error
+from participation.extensions import limiter
 from participation.mail import external_url, send_email
 from participation.security import safe_next
 from participation.services import DomainError
 from participation.services import accounts as service
+from participation.vocabulary import Denial
+from participation.web import transaction
 
 
 def _limit(name: str, key_func=None):
@@ -72,7 +73,7 @@ def register():
             if form.is_submitted()
             else (render_template("accounts/register.html", form=form))
         )
-    try:
+    with transaction(form) as outcome:
         result = service.register(
             form.email.data,
             form.display_name.data,
@@ -80,10 +81,8 @@ def register():
             form.language.data,
             form.municipality.data,
         )
-    except DomainError as error:
-        apply_domain_error(form, error)
+    if outcome.failed:
         return _invalid("accounts/register.html", form=form)
-    db.session.commit()
     if result.user is not None:
         send_confirmation(result.user)
     else:
@@ -100,6 +99,13 @@ def register():
     return render_template("accounts/check_email.html", email=form.email.data)
 
 
+def _token_error(error: DomainError):
+    return (
+        render_template("accounts/token_error.html", message=error.message, kind=error.code),
+        400,
+    )
+
+
 def _current_lang() -> str:
     from participation.i18n import current_language
 
@@ -108,15 +114,10 @@ def _current_lang() -> str:
 
 @bp.route("/confirm/<token>")
 def confirm(token: str):
-    try:
+    with transaction(flash_errors=False) as outcome:
         user = service.confirm_email(token)
-    except DomainError as error:
-        db.session.rollback()
-        return (
-            render_template("accounts/token_error.html", message=error.message, kind=error.code),
-            400,
-        )
-    db.session.commit()
+    if outcome.error is not None:
+        return _token_error(outcome.error)
     flash(_("Thank you: your email address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("accounts.profile"))
@@ -151,35 +152,14 @@ def login():
         if form.is_submitted():
             return _invalid("accounts/login.html", form=form)
         return render_template("accounts/login.html", form=form)
-    user = service.authenticate(form.email.data, form.password.data)
-    if user is None:
-        form.form_errors.append(_("The email address or password is not correct."))
-        return _invalid("accounts/login.html", form=form)
-    if user.is_banned:
-        db.session.rollback()
-        form.form_errors.append(
-            _("Your account has been banned by the moderators. You can no longer log in.")
-        )
-        return render_template("accounts/login.html", form=form), 403
-    if user.is_suspended:
-        db.session.rollback()
-        form.form_errors.append(
-            _(
-                "Your account is suspended until %(date)s. You cannot log in until then.",
-                date=_format_date(user.suspended_until),
-            )
-        )
-        return render_template("accounts/login.html", form=form), 403
-    db.session.commit()
+    with transaction(form) as outcome:
+        user = service.log_in(form.email.data, form.password.data)
+    if outcome.failed:
+        refused = outcome.error.code in (Denial.BANNED, Denial.SUSPENDED)
+        return render_template("accounts/login.html", form=form), 403 if refused else 400
     login_user(user, remember=form.remember.data)
     flash(_("Welcome, %(name)s.", name=user.display_name), "success")
     return redirect(next_url)
-
-
-def _format_date(value):
-    from flask_babel import format_datetime
-
-    return format_datetime(value, "long")
 
 
 @bp.route("/logout", methods=["POST"])
@@ -216,25 +196,19 @@ def reset_request():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @_limit("RATE_LIMIT_RESET")
 def reset_password(token: str):
-    try:
+    with transaction(flash_errors=False) as outcome:
         service.user_for_reset_token(token)
-    except DomainError as error:
-        return (
-            render_template("accounts/token_error.html", message=error.message, kind=error.code),
-            400,
-        )
+    if outcome.error is not None:
+        return _token_error(outcome.error)
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         if form.is_submitted():
             return _invalid("accounts/reset_password.html", form=form)
         return render_template("accounts/reset_password.html", form=form)
-    try:
+    with transaction(form) as outcome:
         service.reset_password(token, form.password.data)
-    except DomainError as error:
-        db.session.rollback()
-        apply_domain_error(form, error)
+    if outcome.failed:
         return _invalid("accounts/reset_password.html", form=form)
-    db.session.commit()
     logout_user()
     flash(_("Your password has been changed. You can now log in."), "success")
     return redirect(url_for("accounts.login"))
@@ -256,10 +230,12 @@ def profile():
         return render_template("accounts/profile.html", **context)
     if not form.validate_on_submit():
         return _invalid("accounts/profile.html", **context)
-    service.update_profile(
-        current_user, form.display_name.data, form.language.data, form.municipality.data
-    )
-    db.session.commit()
+    with transaction(form) as outcome:
+        service.update_profile(
+            current_user, form.display_name.data, form.language.data, form.municipality.data
+        )
+    if outcome.failed:
+        return _invalid("accounts/profile.html", **context)
     # The next page is in the newly chosen language: so is the message.
     with force_locale(current_user.language):
         flash(_("Your profile has been saved."), "success")
@@ -279,8 +255,16 @@ def change_email():
             password_form=ChangePasswordForm(formdata=None),
             resend_form=ConfirmActionForm(),
         )
-    new_email = service.request_email_change(current_user, email_form.email.data)
-    db.session.commit()
+    with transaction(email_form) as outcome:
+        new_email = service.request_email_change(current_user, email_form.email.data)
+    if outcome.failed:
+        return _invalid(
+            "accounts/profile.html",
+            form=_profile_form(),
+            email_form=email_form,
+            password_form=ChangePasswordForm(formdata=None),
+            resend_form=ConfirmActionForm(),
+        )
     if new_email:
         send_confirmation(current_user, new_email)
         flash(
@@ -306,15 +290,12 @@ def change_password():
     }
     if not password_form.validate_on_submit():
         return _invalid("accounts/profile.html", **context)
-    try:
+    with transaction(password_form) as outcome:
         service.change_password(
             current_user, password_form.current_password.data, password_form.password.data
         )
-    except DomainError as error:
-        db.session.rollback()
-        apply_domain_error(password_form, error)
+    if outcome.failed:
         return _invalid("accounts/profile.html", **context)
-    db.session.commit()
     login_user(current_user)  # keep this session: the token changed
     flash(_("Your password has been changed."), "success")
     return redirect(url_for("accounts.profile"))
@@ -360,13 +341,10 @@ def delete():
         if form.is_submitted():
             return _invalid("accounts/delete.html", form=form)
         return render_template("accounts/delete.html", form=form)
-    from participation.services.passwords import verify_password
-
-    if not verify_password(current_user.password_hash, form.password.data):
-        form.password.errors = [_("Your password is not correct.")]
+    with transaction(form) as outcome:
+        service.delete_account(current_user, form.password.data)
+    if outcome.failed:
         return _invalid("accounts/delete.html", form=form)
-    service.delete_account(current_user)
-    db.session.commit()
     logout_user()
     flash(_("Your account has been deleted. Thank you for taking part."), "success")
     # Stay in the language of this page: the message above is in it.

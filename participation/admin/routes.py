@@ -5,18 +5,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
 
 from participation.admin import bp
+from participation.admin.forms import SANCTIONED, RoleForm, UserSearchForm
 from participation.extensions import db
-from participation.forms import apply_domain_error, page_number
 from participation.models import User
-from participation.models.accounts import ROLES
-from participation.moderation.forms import RoleForm, UserSearchForm
+from participation.parsing import page_number
 from participation.permissions import can_change_role, can_manage_roles
-from participation.security import render_error
-from participation.services import DomainError
+from participation.services import accounts as account_service
 from participation.services import moderation as service
+from participation.vocabulary import Role
+from participation.web import refusal, transaction
 
 USERS_PER_PAGE = 50
 
@@ -35,19 +34,12 @@ def index():
 
 def _users_page(status: int = 200, role_errors: dict | None = None):
     form = UserSearchForm(request.args)
-    query = select(User).where(User.deleted_at.is_(None))
-    if form.status.data == "sanctioned":
-        query = service.sanctioned_users_query().where(User.deleted_at.is_(None))
-    else:
-        query = query.order_by(User.created_at.desc(), User.id.desc())
-    search = (form.q.data or "").strip()[:254]
-    if search:
-        like = f"%{search.lower()}%"
-        query = query.where(
-            or_(func.lower(User.display_name).like(like), func.lower(User.email).like(like))
-        )
-    if form.role.data in ROLES:
-        query = query.where(User.role == form.role.data)
+    sanctioned = form.status.data == SANCTIONED
+    query = account_service.user_search_query(
+        text=form.q.data,
+        role=form.role.data if form.role.data in Role.values() else None,
+        sanctioned=sanctioned,
+    )
     page = page_number(request.args.get("page"))
     users = db.paginate(query, page=max(page, 1), per_page=USERS_PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
@@ -59,7 +51,7 @@ def _users_page(status: int = 200, role_errors: dict | None = None):
             filter_args=args,
             role_form=RoleForm(formdata=None),
             role_errors=role_errors or {},
-            sanctioned=form.status.data == "sanctioned",
+            sanctioned=sanctioned,
         ),
         status,
     )
@@ -79,22 +71,19 @@ def change_role(user_id: int):
     target = db.session.get(User, user_id)
     if target is None or target.is_deleted:
         abort(404)
-    if not can_change_role(current_user, target):
-        return render_error(403, _("You cannot change your own role."))
+    decision = can_change_role(current_user, target)
+    if not decision:
+        return refusal(decision)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as outcome:
             service.change_role(current_user, target, form.role.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not outcome.failed:
             flash(
                 _(
                     "%(name)s is now: %(role)s.",
                     name=target.display_name,
-                    role=_role_label(target.role),
+                    role=Role.label_of(target.role),
                 ),
                 "success",
             )
@@ -103,9 +92,3 @@ def change_role(user_id: int):
     if form.csrf_token.errors:
         errors.append(_("Your form has expired. Please send it again."))
     return _users_page(400, {user_id: errors})
-
-
-def _role_label(role: str) -> str:
-    from participation.moderation.forms import ROLE_LABELS
-
-    return str(ROLE_LABELS[role])

@@ -1,4 +1,4 @@
-"""Ideas: propose, edit, withdraw, read, discuss (routes_write), and find
+"""Ideas: propose, edit, withdraw, discuss (routes_write), read one (routes_read), and find
 (routes_browse: lists, search, challenge pages, feeds)."""
 
 from flask import Blueprint
@@ -7,4 +7,4 @@ from participation.i18n import PREFIX
 
 bp = Blueprint("ideas", __name__, url_prefix=f"{PREFIX}/ideas")
 
-from participation.ideas import routes_browse, routes_write  # noqa: E402,F401
+from participation.ideas import routes_browse, routes_read, routes_write  # noqa: E402,F401

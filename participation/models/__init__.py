@@ -1,6 +1,6 @@
 """Models, one module per area of the domain."""
 
-from participation.models.accounts import ROLES, User
+from participation.models.accounts import User
 from participation.models.ideas import Challenge, Comment, Idea, IdeaRevision, Support
 from participation.models.moderation import ModerationAction, Report
 from participation.models.notifications import EmailPreference, Notification
@@ -8,7 +8,6 @@ from participation.models.officials import OfficialStatusChange
 from participation.models.places import Municipality
 
 __all__ = [
-    "ROLES",
     "Challenge",
     "Comment",
     "Idea",

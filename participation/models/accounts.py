@@ -6,14 +6,12 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from participation.extensions import db
 from participation.models.base import utcnow
 from participation.models.places import Municipality
-
-ROLES = ("citizen", "moderator", "official", "admin")
-LANGUAGES = ("fr", "nl", "en")
+from participation.vocabulary import Language, Role
 
 
 def new_session_token() -> str:
@@ -23,8 +21,8 @@ def new_session_token() -> str:
 class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('citizen', 'moderator', 'official', 'admin')", name="role"),
-        CheckConstraint("language IN ('fr', 'nl', 'en')", name="language"),
+        CheckConstraint(Role.check("role"), name="role"),
+        CheckConstraint(Language.check("language"), name="language"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -34,11 +32,11 @@ class User(db.Model):
     pending_email: Mapped[str | None] = mapped_column(String(254))
     display_name: Mapped[str | None] = mapped_column(String(60))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    language: Mapped[str] = mapped_column(String(2), default="fr")
+    language: Mapped[str] = mapped_column(String(2), default=Language.FR)
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id", ondelete="SET NULL")
     )
-    role: Mapped[str] = mapped_column(String(16), default="citizen")
+    role: Mapped[str] = mapped_column(String(16), default=Role.CITIZEN)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -50,6 +48,9 @@ class User(db.Model):
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+    # Unread notifications, loaded with the signed-in user by the user loader
+    # (models.notifications.unread_count_of_user); None when not loaded.
+    unread_notification_count: Mapped[int | None] = query_expression()
 
     # --- Flask-Login -----------------------------------------------------
     @property

@@ -20,20 +20,17 @@ from participation.extensions import db
 from participation.models.accounts import User
 from participation.models.base import utcnow
 from participation.models.places import Municipality
+from participation.vocabulary import (
+    CLOSED_OFFICIAL_STATUSES,
+    PUBLIC_IDEA_STATUSES,
+    CommentStatus,
+    IdeaStatus,
+    Language,
+    OfficialStatus,
+)
 
 # pending -> published | rejected; published -> hidden (moderation) -> published;
-# any -> withdrawn (by the author).
-IDEA_STATUSES = ("pending", "published", "rejected", "hidden", "withdrawn")
-# Set by officials (moderation issue); None until then.
-OFFICIAL_STATUSES = ("under_review", "accepted", "in_progress", "implemented", "not_retained")
-# Official statuses that close an idea to new supports.
-CLOSED_OFFICIAL_STATUSES = ("implemented", "not_retained")
-COMMENT_STATUSES = ("visible", "deleted", "hidden")
-TEXT_LANGUAGES = ("fr", "nl", "en")
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+# any -> withdrawn (by the author). The official status is None until an official answers.
 
 
 class Challenge(db.Model):
@@ -66,18 +63,18 @@ def _locale(locale: str | None) -> str:
         from participation.i18n import current_language
 
         locale = current_language()
-    return locale if locale in TEXT_LANGUAGES else "en"
+    return locale if locale in Language.values() else Language.EN
 
 
 class Idea(db.Model):
     __tablename__ = "ideas"
     __table_args__ = (
-        CheckConstraint(_in("status", IDEA_STATUSES), name="status"),
+        CheckConstraint(IdeaStatus.check("status"), name="status"),
         CheckConstraint(
-            "official_status IS NULL OR " + _in("official_status", OFFICIAL_STATUSES),
+            "official_status IS NULL OR " + OfficialStatus.check("official_status"),
             name="official_status",
         ),
-        CheckConstraint(_in("language", TEXT_LANGUAGES), name="language"),
+        CheckConstraint(Language.check("language"), name="language"),
         CheckConstraint("support_count >= 0", name="support_count_positive"),
         CheckConstraint("comment_count >= 0", name="comment_count_positive"),
         Index("ix_ideas_status_support_count", "status", "support_count"),
@@ -95,7 +92,7 @@ class Idea(db.Model):
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(2))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default=IdeaStatus.PENDING)
     official_status: Mapped[str | None] = mapped_column(String(20))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"))
     support_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -121,7 +118,7 @@ class Idea(db.Model):
     @property
     def is_public(self) -> bool:
         """Visible to everyone (hidden ideas show a placeholder instead)."""
-        return self.status in ("published", "withdrawn", "hidden")
+        return self.status in PUBLIC_IDEA_STATUSES
 
     @property
     def is_closed(self) -> bool:
@@ -169,7 +166,7 @@ class Support(db.Model):
 class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
-        CheckConstraint(_in("status", COMMENT_STATUSES), name="status"),
+        CheckConstraint(CommentStatus.check("status"), name="status"),
         Index("ix_comments_idea_id_created_at", "idea_id", "created_at"),
     )
 
@@ -182,7 +179,7 @@ class Comment(db.Model):
     )
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="visible")
+    status: Mapped[str] = mapped_column(String(16), default=CommentStatus.VISIBLE)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -20,33 +20,7 @@ from participation.extensions import db
 from participation.models.accounts import User
 from participation.models.base import utcnow
 from participation.models.ideas import Comment, Idea
-
-# Why a citizen reports an idea or a comment.
-REPORT_REASONS = ("spam", "offensive", "off_topic", "duplicate", "other")
-# Why a moderator rejects a pending idea.
-REJECT_REASONS = ("duplicate", "off_topic", "not_a_proposal", "offensive", "other")
-# Why an idea or a comment is hidden ("reported": hidden automatically after
-# REPORTS_HIDE_THRESHOLD reports, until a moderator decides).
-HIDE_REASONS = ("spam", "offensive", "off_topic", "duplicate", "personal_data", "other", "reported")
-# Why a citizen is suspended or banned.
-SANCTION_REASONS = ("spam", "offensive", "harassment", "repeated", "other")
-
-# What the log records. "auto_hide" is written by the system (actor None).
-ACTIONS = (
-    "approve",
-    "reject",
-    "hide",
-    "restore",
-    "keep_hidden",
-    "dismiss_reports",
-    "auto_hide",
-    "mark_duplicate",
-    "suspend",
-    "ban",
-    "lift_sanction",
-    "change_role",
-)
-TARGET_TYPES = ("idea", "comment", "user")
+from participation.vocabulary import REPORT_REASONS, ModerationActionKind, Reason, TargetType
 
 
 class Report(db.Model):
@@ -57,9 +31,7 @@ class Report(db.Model):
         UniqueConstraint("reporter_id", "idea_id"),
         UniqueConstraint("reporter_id", "comment_id"),
         CheckConstraint("(idea_id IS NULL) <> (comment_id IS NULL)", name="exactly_one_target"),
-        CheckConstraint(
-            "reason IN (" + ", ".join(repr(r) for r in REPORT_REASONS) + ")", name="reason"
-        ),
+        CheckConstraint(Reason.check("reason", REPORT_REASONS), name="reason"),
         Index("ix_reports_resolved_at_idea_id", "resolved_at", "idea_id"),
         Index("ix_reports_resolved_at_comment_id", "resolved_at", "comment_id"),
     )
@@ -84,11 +56,8 @@ class ModerationAction(db.Model):
 
     __tablename__ = "moderation_actions"
     __table_args__ = (
-        CheckConstraint("action IN (" + ", ".join(repr(a) for a in ACTIONS) + ")", name="action"),
-        CheckConstraint(
-            "target_type IN (" + ", ".join(repr(t) for t in TARGET_TYPES) + ")",
-            name="target_type",
-        ),
+        CheckConstraint(ModerationActionKind.check("action"), name="action"),
+        CheckConstraint(TargetType.check("target_type"), name="target_type"),
         Index("ix_moderation_actions_target", "target_type", "target_id"),
     )
 

@@ -6,15 +6,23 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, func, select
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.extensions import db
 from participation.models.accounts import User
 from participation.models.base import utcnow
 from participation.models.ideas import Idea
 
-# Email groups a user can switch off, one boolean column each.
-EMAIL_GROUPS = ("moderation", "responses", "comments", "supported")
+
+def unread_count_of_user() -> Any:
+    """The header's unread count as a correlated subquery, loaded with the signed-in
+    user in the same SELECT (`User.unread_notification_count`): no extra query."""
+    return (
+        select(func.count(Notification.id))
+        .where(Notification.recipient_id == User.id, Notification.read_at.is_(None))
+        .correlate_except(Notification)
+        .scalar_subquery()
+    )
 
 
 class Notification(db.Model):
@@ -47,7 +55,8 @@ class Notification(db.Model):
 
 
 class EmailPreference(db.Model):
-    """Which notification emails a user receives. No row: all of them."""
+    """Which notification emails a user receives (one column per vocabulary.EmailGroup).
+    No row: all of them."""
 
     __tablename__ = "email_preferences"
 
@@ -66,14 +75,3 @@ class EmailPreference(db.Model):
 
     def allows(self, group: str) -> bool:
         return bool(getattr(self, group, True))
-
-
-# The header's unread count, loaded with the signed-in user in the same SELECT
-# (the user loader undefers it): no extra query on any page.
-User.unread_notification_count = column_property(
-    select(func.count(Notification.id))
-    .where(Notification.recipient_id == User.id, Notification.read_at.is_(None))
-    .correlate_except(Notification)
-    .scalar_subquery(),
-    deferred=True,
-)

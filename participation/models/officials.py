@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participation.extensions import db
 from participation.models.accounts import User
 from participation.models.base import utcnow
-from participation.models.ideas import OFFICIAL_STATUSES, Idea
+from participation.models.ideas import Idea
+from participation.vocabulary import OfficialStatus
 
 
 class OfficialStatusChange(db.Model):
@@ -19,9 +20,7 @@ class OfficialStatusChange(db.Model):
 
     __tablename__ = "official_status_changes"
     __table_args__ = (
-        CheckConstraint(
-            "status IN (" + ", ".join(repr(s) for s in OFFICIAL_STATUSES) + ")", name="status"
-        ),
+        CheckConstraint(OfficialStatus.check("status"), name="status"),
         Index("ix_official_status_changes_idea_id_created_at", "idea_id", "created_at"),
     )
 

@@ -9,55 +9,22 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.validators import Length, Optional
 
 from participation.forms import choices
-from participation.models.accounts import ROLES
-from participation.models.moderation import (
-    ACTIONS,
-    HIDE_REASONS,
+from participation.vocabulary import (
+    MODERATOR_HIDE_REASONS,
     REJECT_REASONS,
     REPORT_REASONS,
     SANCTION_REASONS,
+    ModerationActionKind,
+    Reason,
 )
 
 TEXT_MAX = 1000
-
-REASON_LABELS = {
-    "spam": _l("Spam or advertising"),
-    "offensive": _l("Offensive or hateful"),
-    "off_topic": _l("Off-topic"),
-    "duplicate": _l("Duplicate of another idea"),
-    "not_a_proposal": _l("Not a proposal"),
-    "personal_data": _l("Personal data"),
-    "harassment": _l("Harassment"),
-    "repeated": _l("Repeated breaches of the rules"),
-    "reported": _l("Reported by several participants, awaiting review"),
-    "other": _l("Other"),
-}
-
-ACTION_LABELS = {
-    "approve": _l("Approved"),
-    "reject": _l("Rejected"),
-    "hide": _l("Hidden"),
-    "restore": _l("Restored"),
-    "keep_hidden": _l("Kept hidden"),
-    "dismiss_reports": _l("Reports dismissed"),
-    "auto_hide": _l("Hidden automatically after reports"),
-    "mark_duplicate": _l("Marked as duplicate"),
-    "suspend": _l("Suspended"),
-    "ban": _l("Banned"),
-    "lift_sanction": _l("Suspension or ban lifted"),
-    "change_role": _l("Role changed"),
-}
-
-ROLE_LABELS = {
-    "citizen": _l("Citizen"),
-    "moderator": _l("Moderator"),
-    "official": _l("Official"),
-    "admin": _l("Administrator"),
-}
+# The two sanctions a moderator chooses between.
+SANCTION_KINDS = (ModerationActionKind.SUSPEND, ModerationActionKind.BAN)
 
 
-def reason_choices(codes: tuple[str, ...], empty: bool = True):
-    pairs = [(code, REASON_LABELS[code]) for code in codes]
+def reason_choices(codes: tuple[Reason, ...], empty: bool = True):
+    pairs = Reason.choices(codes)
     if empty:
         pairs.insert(0, ("", _l("Choose a reason")))
     return choices(pairs)
@@ -92,7 +59,7 @@ class RejectForm(FlaskForm):
 class HideForm(FlaskForm):
     reason = SelectField(
         _l("Reason category"),
-        choices=reason_choices(tuple(r for r in HIDE_REASONS if r != "reported")),
+        choices=reason_choices(MODERATOR_HIDE_REASONS),
         validate_choice=False,
     )
     text = _text(_l("Note for the log (optional)"))
@@ -116,8 +83,13 @@ class DuplicateForm(FlaskForm):
 class SanctionForm(FlaskForm):
     kind = RadioField(
         _l("Sanction"),
-        choices=choices([("suspend", _l("Suspend for a number of days")), ("ban", _l("Ban"))]),
-        default="suspend",
+        choices=choices(
+            [
+                (ModerationActionKind.SUSPEND, _l("Suspend for a number of days")),
+                (ModerationActionKind.BAN, _l("Ban")),
+            ]
+        ),
+        default=ModerationActionKind.SUSPEND,
         validate_choice=False,
     )
     days = StringField(
@@ -149,14 +121,6 @@ class ReportForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
-    role = SelectField(
-        _l("Role"),
-        choices=choices((r, ROLE_LABELS[r]) for r in ROLES),
-        validate_choice=False,
-    )
-
-
 class LogFilterForm(FlaskForm):
     """GET filters of the moderation log (no CSRF: it changes nothing)."""
 
@@ -165,7 +129,7 @@ class LogFilterForm(FlaskForm):
 
     action = SelectField(
         _l("Action"),
-        choices=choices([("", _l("All actions")), *((a, ACTION_LABELS[a]) for a in ACTIONS)]),
+        choices=choices([("", _l("All actions")), *ModerationActionKind.choices()]),
         validate_choice=False,
     )
     actor = SelectField(_l("Moderator"), validate_choice=False)
@@ -175,20 +139,3 @@ class LogFilterForm(FlaskForm):
         format="%Y-%m-%d",
     )
     date_to = DateField(_l("To"), validators=[Optional()], format="%Y-%m-%d")
-
-
-class UserSearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("Name or email address"), validators=[Optional(), Length(max=254)])
-    role = SelectField(
-        _l("Role"),
-        choices=choices([("", _l("All roles")), *((r, ROLE_LABELS[r]) for r in ROLES)]),
-        validate_choice=False,
-    )
-    status = SelectField(
-        _l("Status"),
-        choices=choices([("", _l("Everyone")), ("sanctioned", _l("Suspended or banned"))]),
-        validate_choice=False,
-    )

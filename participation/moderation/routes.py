@@ -1,6 +1,6 @@
 """Moderation views: the queue, one page per item and per user, the actions,
-the log, and the citizens' report form. Thin: parse -> permission -> service
--> commit -> redirect."""
+the log, and the citizens' report form. Thin: parse -> permission -> service in
+`transaction()` -> redirect."""
 
 from __future__ import annotations
 
@@ -10,16 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 
 from participation.extensions import db, limiter
-from participation.forms import apply_domain_error, choices, page_number, parse_id
-from participation.models import Comment, Idea, ModerationAction, User
+from participation.forms import choices
+from participation.models import Comment, Idea, User
 from participation.moderation import bp
 from participation.moderation.forms import (
-    ACTION_LABELS,
-    REASON_LABELS,
-    ROLE_LABELS,
     ActionForm,
     DuplicateForm,
     HideForm,
@@ -29,34 +25,29 @@ from participation.moderation.forms import (
     ReportForm,
     SanctionForm,
 )
+from participation.parsing import page_number, parse_id
 from participation.permissions import (
+    Decision,
     can_moderate,
     can_moderate_item,
+    can_report,
     can_sanction_user,
     can_view_idea,
     can_view_moderation_log,
-    is_author,
-    participation_block_reason,
 )
 from participation.security import render_error
 from participation.services import DomainError
 from participation.services import moderation as service
 from participation.services import reports as report_service
+from participation.vocabulary import (
+    Denial,
+    ModerationActionKind,
+    TargetType,
+)
+from participation.web import public_idea_url, transaction
 
 QUEUE_PER_PAGE = 30
 LOG_PER_PAGE = 50
-
-
-@bp.app_template_global()
-def moderation_reason_label(code: str | None) -> str:
-    """The translated label of a reason code (hidden placeholders, the log)."""
-    label = REASON_LABELS.get(code or "")
-    return str(label) if label else ""
-
-
-@bp.app_context_processor
-def _labels():
-    return {"ACTION_LABELS": ACTION_LABELS, "ROLE_LABELS": ROLE_LABELS}
 
 
 def _require_moderator() -> None:
@@ -72,19 +63,11 @@ def _own_content_refused():
 
 
 def idea_url(idea_id: int) -> str:
-    try:
-        return url_for("ideas.detail", idea_id=idea_id)
-    except BuildError:  # the ideas pages are not there (yet)
-        return url_for("moderation.item", kind="ideas", item_id=idea_id)
+    return public_idea_url(idea_id)
 
 
 def comment_url(comment: Comment) -> str:
     return idea_url(comment.idea_id) + f"#comment-{comment.id}"
-
-
-@bp.app_context_processor
-def _urls():
-    return {"public_idea_url": idea_url}
 
 
 # --- Queue --------------------------------------------------------------------------
@@ -153,7 +136,9 @@ def _item_page(kind: str, item: Idea | Comment, status: int = 200, **forms):
             idea=idea,
             own=not can_moderate_item(current_user, item),
             reports=service.open_reports(item),
-            history=service.item_history("idea" if kind == "ideas" else "comment", item.id),
+            history=service.item_history(
+                TargetType.IDEA if kind == "ideas" else TargetType.COMMENT, item.id
+            ),
             revisions=service.idea_revisions(item) if kind == "ideas" else [],
             action_errors=action_errors,
             **defaults,
@@ -234,18 +219,14 @@ def act(kind: str, item_id: int, verb: str):
     form_class, prefix, _kinds = VERBS[verb]
     form = form_class(prefix=prefix) if prefix else form_class()
     if form.validate_on_submit():
-        try:
+        with transaction(form) as outcome:
             message = _perform(verb, item, form)
-        except DomainError as error:
-            db.session.rollback()
-            item = _load_item(kind, item_id)
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not outcome.failed:
             flash(message, "success")
             if verb in ("approve", "reject"):
                 return redirect(url_for("moderation.queue"))
             return redirect(url_for("moderation.item", kind=kind, item_id=item.id))
+        item = _load_item(kind, item_id)
     return _item_page(kind, item, 400, **{FORM_NAMES[verb]: form})
 
 
@@ -264,11 +245,7 @@ def _user_page(user: User, status: int = 200, sanction_form=None, lift_form=None
         render_template(
             "moderation/user.html",
             user=user,
-            history=db.session.scalars(
-                service.log_query()
-                .where(ModerationAction.target_user_id == user.id)
-                .limit(LOG_PER_PAGE)
-            ).all(),
+            history=service.user_history(user, LOG_PER_PAGE),
             sanction_form=sanction_form or SanctionForm(formdata=None),
             lift_form=lift_form or NoteForm(formdata=None, prefix="lift"),
             allowed=can_sanction_user(current_user, user),
@@ -285,8 +262,8 @@ def user(user_id: int):
     return _user_page(_load_user(user_id))
 
 
-def _refuse_sanction(target: User):
-    if target.id == current_user.id:
+def _refuse_sanction(decision: Decision):
+    if decision.reason == Denial.OWN_ACCOUNT:
         return render_error(403, _("You cannot suspend or ban yourself."))
     return render_error(
         403, _("Only an administrator can suspend or ban a moderator or an official.")
@@ -298,18 +275,19 @@ def _refuse_sanction(target: User):
 def sanction(user_id: int):
     _require_moderator()
     target = _load_user(user_id)
-    if not can_sanction_user(current_user, target):
-        return _refuse_sanction(target)
+    decision = can_sanction_user(current_user, target)
+    if not decision:
+        return _refuse_sanction(decision)
     form = SanctionForm()
     if form.validate_on_submit():
         data = form.data
-        try:
-            if data["kind"] == "ban":
+        with transaction(form) as outcome:
+            if data["kind"] == ModerationActionKind.BAN:
                 service.ban_user(
                     current_user, target, data["reason"], data["text"], data["hide_content"]
                 )
                 message = _("The account is banned.")
-            elif data["kind"] == "suspend":
+            elif data["kind"] == ModerationActionKind.SUSPEND:
                 until = service.suspend_user(
                     current_user,
                     target,
@@ -321,14 +299,10 @@ def sanction(user_id: int):
                 message = _("The account is suspended until %(date)s.", date=format_datetime(until))
             else:
                 raise DomainError(_("Please choose suspend or ban."), field="kind")
-        except DomainError as error:
-            db.session.rollback()
-            target = _load_user(user_id)
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not outcome.failed:
             flash(message, "success")
             return redirect(url_for("moderation.user", user_id=target.id))
+        target = _load_user(user_id)
     return _user_page(target, 400, sanction_form=form)
 
 
@@ -337,20 +311,17 @@ def sanction(user_id: int):
 def lift(user_id: int):
     _require_moderator()
     target = _load_user(user_id)
-    if not can_sanction_user(current_user, target):
-        return _refuse_sanction(target)
+    decision = can_sanction_user(current_user, target)
+    if not decision:
+        return _refuse_sanction(decision)
     form = NoteForm(prefix="lift")
     if form.validate_on_submit():
-        try:
+        with transaction(form) as outcome:
             service.lift_sanction(current_user, target, form.text.data)
-        except DomainError as error:
-            db.session.rollback()
-            target = _load_user(user_id)
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not outcome.failed:
             flash(_("The suspension or ban is lifted. They can log in again."), "success")
             return redirect(url_for("moderation.user", user_id=target.id))
+        target = _load_user(user_id)
     return _user_page(target, 400, lift_form=form)
 
 
@@ -369,7 +340,7 @@ def log():
         + [(str(u.id), u.display_name or str(u.id)) for u in staff]
     )
     valid = form.validate()
-    action = form.action.data if form.action.data in ACTION_LABELS else None
+    action = form.action.data if form.action.data in ModerationActionKind.values() else None
     actor = parse_id(form.actor.data) if form.actor.data else None
     page = page_number(request.args.get("page"))
     query = service.log_query(
@@ -395,50 +366,37 @@ def log():
 # --- Reports (citizens) ---------------------------------------------------------
 
 
-def _report_target(kind: str, item_id: int) -> Idea | Comment:
-    """The item if this visitor may see it, else 404 (never reveal pending ideas)."""
-    if kind == "idea":
+def _report_target(kind: str, item_id: int) -> tuple[Idea | Comment, Idea]:
+    """The item and its idea if this visitor may see them, else 404 (never reveal
+    pending ideas)."""
+    if kind == TargetType.IDEA:
         item = db.session.get(Idea, item_id)
-        if (
-            item is None
-            or not can_view_idea(current_user, item)
-            or item.status
-            in (
-                "pending",
-                "rejected",
-            )
-        ):
+        if item is None or not can_view_idea(current_user, item):
             abort(404)
-        return item
-    item = db.session.get(Comment, item_id)
-    if item is None or item.status == "deleted":
+        return item, item
+    comment = db.session.get(Comment, item_id)
+    idea = db.session.get(Idea, comment.idea_id) if comment is not None else None
+    if comment is None or idea is None:
         abort(404)
-    idea = db.session.get(Idea, item.idea_id)
-    if idea is None or idea.status not in ("published", "withdrawn"):
-        abort(404)
-    return item
+    return comment, idea
 
 
 def _back_url(kind: str, item: Idea | Comment) -> str:
-    return idea_url(item.id) if kind == "idea" else comment_url(item)
+    return idea_url(item.id) if kind == TargetType.IDEA else comment_url(item)
 
 
-def _report_blocked(kind: str, item, reason: str):
-    messages = {
-        "unconfirmed": _("Please confirm your email address before reporting content."),
-        "suspended": _("Your account is suspended: you cannot report content for now."),
-        "author": _("You cannot report your own content."),
-    }
+def _report_page(kind: str, item, status: int, **context):
+    context.setdefault("form", None)
+    context.setdefault("blocked", None)
     return (
         render_template(
             "moderation/report.html",
             kind=kind,
             item=item,
-            form=None,
-            blocked=messages[reason],
             back_url=_back_url(kind, item),
+            **context,
         ),
-        403,
+        status,
     )
 
 
@@ -446,40 +404,24 @@ def _report_blocked(kind: str, item, reason: str):
 @login_required
 @limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITE"], methods=["POST"])
 def report(kind: str, item_id: int):
-    item = _report_target(kind, item_id)
-    reason = participation_block_reason(current_user)
-    if reason is None and is_author(current_user, item):
-        reason = "author"
-    if reason:
-        return _report_blocked(kind, item, reason)
-    back = _back_url(kind, item)
+    item, idea = _report_target(kind, item_id)
+    decision = can_report(current_user, item, idea)
+    if decision.reason == Denial.NOT_VISIBLE:
+        abort(404)
+    if not decision:
+        return _report_page(kind, item, 403, blocked=decision.message)
     already = report_service.has_reported(current_user, item)
     form = ReportForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
+        with transaction(form) as outcome:
             result = report_service.report_item(
                 current_user, item, form.reason.data, form.details.data
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not outcome.failed:
             if result.created:
                 flash(_("Thank you. The moderators will look at your report."), "success")
             else:
                 flash(_("You have already reported this. The moderators will look at it."), "info")
-            return redirect(back)
+            return redirect(_back_url(kind, item))
     status = 400 if form.is_submitted() else 200
-    return (
-        render_template(
-            "moderation/report.html",
-            kind=kind,
-            item=item,
-            form=form,
-            already=already,
-            blocked=None,
-            back_url=back,
-        ),
-        status,
-    )
+    return _report_page(kind, item, status, form=form, already=already)

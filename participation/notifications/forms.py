@@ -6,14 +6,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 
-from participation.services.notifications import GROUP_LABELS
+from participation.vocabulary import EmailGroup
 
 
 class PreferencesForm(FlaskForm):
-    moderation = BooleanField(GROUP_LABELS["moderation"])
-    responses = BooleanField(GROUP_LABELS["responses"])
-    comments = BooleanField(GROUP_LABELS["comments"])
-    supported = BooleanField(GROUP_LABELS["supported"])
+    """One checkbox per email group, named by its value."""
+
+    moderation = BooleanField(EmailGroup.MODERATION.lazy_label)
+    responses = BooleanField(EmailGroup.RESPONSES.lazy_label)
+    comments = BooleanField(EmailGroup.COMMENTS.lazy_label)
+    supported = BooleanField(EmailGroup.SUPPORTED.lazy_label)
 
 
 class MarkReadForm(FlaskForm):

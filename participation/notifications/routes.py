@@ -1,4 +1,5 @@
-"""Thin views: parse the form, check permission, call the service, commit, redirect."""
+"""Thin views: parse the form, check permission, call the service in `transaction()`,
+redirect."""
 
 from __future__ import annotations
 
@@ -6,9 +7,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from participation.extensions import db
-from participation.forms import page_number
-from participation.models.notifications import EMAIL_GROUPS
 from participation.notifications import bp
 from participation.notifications.forms import (
     EMAIL_HELP,
@@ -16,8 +14,10 @@ from participation.notifications.forms import (
     PreferencesForm,
     UnsubscribeForm,
 )
-from participation.services import DomainError
+from participation.parsing import page_number
 from participation.services import notifications as service
+from participation.vocabulary import EmailGroup
+from participation.web import transaction
 
 
 @bp.route("/")
@@ -41,9 +41,9 @@ def mark_read(notification_id: int):
     notification = service.get_own(current_user, notification_id)
     if notification is None:
         abort(404)
-    service.mark_read(current_user, notification)
     idea_id = notification.idea_id
-    db.session.commit()
+    with transaction():
+        service.mark_read(current_user, notification)
     if form.open.data and idea_id:
         return redirect(url_for("ideas.detail", idea_id=idea_id))
     flash(_("The notification is marked as read."), "success")
@@ -56,8 +56,8 @@ def mark_all_read():
     form = MarkReadForm()
     if not form.validate_on_submit():
         abort(400)
-    service.mark_all_read(current_user)
-    db.session.commit()
+    with transaction():
+        service.mark_all_read(current_user)
     flash(_("All your notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
 
@@ -70,10 +70,12 @@ def preferences():
     if request.method == "GET" or not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("notifications/preferences.html", form=form, help=EMAIL_HELP), status
-    service.save_preferences(
-        current_user, **{group: getattr(form, group).data for group in EMAIL_GROUPS}
-    )
-    db.session.commit()
+    with transaction(form) as outcome:
+        service.save_preferences(
+            current_user, **{group: getattr(form, group).data for group in EmailGroup.values()}
+        )
+    if outcome.failed:
+        return render_template("notifications/preferences.html", form=form, help=EMAIL_HELP), 400
     flash(_("Your email choices have been saved."), "success")
     return redirect(url_for("notifications.preferences"))
 
@@ -81,36 +83,38 @@ def preferences():
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 def unsubscribe(token: str):
     """Works without logging in: the signed token says who and which emails."""
-    try:
+    with transaction(flash_errors=False) as outcome:
         found = service.read_unsubscribe_token(token)
-    except DomainError as error:
-        return render_template("notifications/unsubscribe_error.html", message=error.message), 400
+    if outcome.error is not None:
+        return (
+            render_template("notifications/unsubscribe_error.html", message=outcome.error.message),
+            400,
+        )
     form = UnsubscribeForm()
     preference = service.preferences_for(found.user)
     context = {
         "form": form,
         "token": token,
         "group": found.group,
-        "group_label": service.GROUP_LABELS[found.group],
+        "group_label": EmailGroup(found.group).label,
         "already": not preference.allows(found.group),
-        "all_off": not any(preference.allows(g) for g in EMAIL_GROUPS),
+        "all_off": not any(preference.allows(g) for g in EmailGroup.values()),
     }
     if request.method == "GET":
         return render_template("notifications/unsubscribe.html", **context)
     if not form.validate_on_submit():
         return render_template("notifications/unsubscribe.html", **context), 400
     everything = form.scope.data == "all"
-    service.unsubscribe(token, everything=everything)
-    db.session.commit()
+    with transaction():
+        service.unsubscribe(token, everything=everything)
     if everything:
         flash(_("You will no longer receive notification emails."), "success")
     else:
         flash(
-            _("You will no longer receive emails about: %(group)s.", group=found_label(found)),
+            _(
+                "You will no longer receive emails about: %(group)s.",
+                group=EmailGroup(found.group).label,
+            ),
             "success",
         )
     return redirect(url_for("notifications.unsubscribe", token=token))
-
-
-def found_label(found) -> str:
-    return str(service.GROUP_LABELS[found.group])

@@ -8,9 +8,8 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
 from participation.forms import choices, optional_int
-from participation.models.ideas import OFFICIAL_STATUSES
-from participation.services.notifications import OFFICIAL_STATUS_LABELS
 from participation.services.officials import RESPONSE_MAX
+from participation.vocabulary import OfficialStatus
 
 
 class StatusForm(FlaskForm):
@@ -38,7 +37,7 @@ class StatusForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.status.choices = choices(
             [("", str(_l("Choose a status")))]
-            + [(value, str(OFFICIAL_STATUS_LABELS[value])) for value in OFFICIAL_STATUSES]
+            + [(value, str(label)) for value, label in OfficialStatus.choices()]
         )
 
 

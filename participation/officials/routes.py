@@ -1,22 +1,19 @@
-"""Thin views: parse the form, check permission, call the service, commit, redirect."""
+"""Thin views: parse the form, check permission, call the service in
+`transaction()`, redirect."""
 
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from participation.extensions import db
-from participation.forms import apply_domain_error
 from participation.i18n import current_language
-from participation.models import Idea
 from participation.models.base import utcnow
 from participation.officials import bp
 from participation.officials.forms import DashboardFilterForm, StatusForm
-from participation.permissions import can_respond_officially, can_view_dashboard, can_view_idea
-from participation.services import DomainError
+from participation.permissions import can_respond_officially, can_view_dashboard
 from participation.services import officials as service
+from participation.web import idea_or_404, transaction
 
 
 def _dashboard_view():
@@ -85,24 +82,19 @@ def export():
 def set_status(idea_id: int):
     if not can_respond_officially(current_user):
         abort(403)
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not can_view_idea(current_user, idea):
-        abort(404)
+    idea = idea_or_404(idea_id)
     form = StatusForm()
     if request.method == "GET":
         form.status.data = idea.official_status or ""
         return render_template("officials/status.html", idea=idea, form=form)
     if not form.validate_on_submit():
         return render_template("officials/status.html", idea=idea, form=form), 400
-    try:
-        service.set_official_status(current_user, idea, form.status.data, form.response.data)
-    except DomainError as error:
-        db.session.rollback()
-        idea = db.session.get(Idea, idea_id)
-        apply_domain_error(form, error)
-        return render_template("officials/status.html", idea=idea, form=form), 400
     supporters = idea.support_count
-    db.session.commit()
+    with transaction(form) as outcome:
+        service.set_official_status(current_user, idea, form.status.data, form.response.data)
+    if outcome.failed:
+        idea = idea_or_404(idea_id)
+        return render_template("officials/status.html", idea=idea, form=form), 400
     flash(
         ngettext(
             "The official status has been saved. The author and %(num)d supporter are notified.",
@@ -112,19 +104,3 @@ def set_status(idea_id: int):
         "success",
     )
     return redirect(url_for("ideas.detail", idea_id=idea_id))
-
-
-@bp.app_template_global()
-def official_history(idea) -> list:
-    """For the idea page: its official statuses, in one query, or none at all
-    when the idea was never answered."""
-    if idea is None or not idea.official_status:
-        return []
-    return service.history(idea.id)
-
-
-@bp.app_template_global()
-def official_status_label(status: str | None) -> str:
-    from participation.services.notifications import status_label
-
-    return status_label(status) if status else _("No official response yet")

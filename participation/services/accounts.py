@@ -9,14 +9,16 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 
 from participation.extensions import db
 from participation.models import User
-from participation.models.accounts import ROLES, new_session_token
+from participation.models.accounts import new_session_token
 from participation.models.base import utcnow
+from participation.permissions import can_delete_account, can_log_in, require
 from participation.services import DomainError
 from participation.services.passwords import hash_password, password_problem, verify_password
+from participation.vocabulary import Denial, Role
 
 CONFIRM_SALT = "confirm-email"
 RESET_SALT = "reset-password"
@@ -169,6 +171,27 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def log_in(email: str, password: str) -> User:
+    """The user for these credentials if they may log in; DomainError otherwise
+    (its code is the Denial when the account is banned or suspended)."""
+    user = authenticate(email, password)
+    if user is None:
+        raise DomainError(_("The email address or password is not correct."))
+    decision = can_log_in(user)
+    if decision.reason == Denial.SUSPENDED:
+        from flask_babel import format_datetime
+
+        raise DomainError(
+            _(
+                "Your account is suspended until %(date)s. You cannot log in until then.",
+                date=format_datetime(user.suspended_until, "long"),
+            ),
+            code=Denial.SUSPENDED,
+        )
+    require(decision)
+    return user
+
+
 # --- Profile -----------------------------------------------------------------
 
 
@@ -210,10 +233,35 @@ def request_email_change(user: User, new_email: str) -> str | None:
 
 
 def set_role(user: User, role: str) -> None:
-    if role not in ROLES:
+    if role not in Role.values():
         raise DomainError(_("Unknown role."), field="role")
     user.role = role
     db.session.flush()
+
+
+def user_search_query(
+    text: str | None = None, role: str | None = None, sanctioned: bool = False
+) -> Select:
+    """The admin's user list: by name or email, role, or only suspended and banned."""
+    if sanctioned:
+        from participation.services.moderation import sanctioned_users_query
+
+        query = sanctioned_users_query().where(User.deleted_at.is_(None))
+    else:
+        query = (
+            select(User)
+            .where(User.deleted_at.is_(None))
+            .order_by(User.created_at.desc(), User.id.desc())
+        )
+    search = (text or "").strip()[:254]
+    if search:
+        like = f"%{search.lower()}%"
+        query = query.where(
+            or_(func.lower(User.display_name).like(like), func.lower(User.email).like(like))
+        )
+    if role:
+        query = query.where(User.role == role)
+    return query
 
 
 # --- Personal data -----------------------------------------------------------
@@ -259,8 +307,10 @@ def export_user_data(user: User) -> dict[str, Any]:
     return data
 
 
-def delete_account(user: User) -> None:
-    """Erase personal data; public contributions stay, shown as 'former participant'."""
+def delete_account(user: User, password: str | None) -> None:
+    """Erase personal data; public contributions stay, shown as 'former participant'.
+    The account's password is asked again."""
+    require(can_delete_account(user, password), field="password")
     user.email = None
     user.pending_email = None
     user.display_name = None

@@ -11,20 +11,19 @@ import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
-from participation.forms import page_number
 from participation.models import Challenge, Idea, Municipality, Support, User
 from participation.models.base import utcnow
-from participation.models.ideas import OFFICIAL_STATUSES, TEXT_LANGUAGES
+from participation.parsing import page_number
 from participation.services import search
+from participation.vocabulary import LISTED_IDEA_STATUSES, IdeaStatus, Language, OfficialStatus
 
 # Statuses shown in lists; hidden ideas only keep a placeholder on their own page.
-LISTED_STATUSES = ("published", "withdrawn")
+LISTED_STATUSES = tuple(LISTED_IDEA_STATUSES)
 TRENDING_DAYS = 7
 PER_PAGE = 20
 # The municipality filter value for ideas about the whole Region.
@@ -32,15 +31,9 @@ WHOLE_REGION = "region"
 
 # Status filter values: the idea's own public statuses, then the official
 # statuses officials set (moderation issue); each maps to a condition.
-STATUS_LABELS = {
-    "published": _l("Published"),
-    "withdrawn": _l("Withdrawn"),
-    "under_review": _l("Under review"),
-    "accepted": _l("Accepted"),
-    "in_progress": _l("In progress"),
-    "implemented": _l("Implemented"),
-    "not_retained": _l("Not retained"),
-}
+STATUS_LABELS = dict(
+    IdeaStatus.choices((IdeaStatus.PUBLISHED, IdeaStatus.WITHDRAWN)) + OfficialStatus.choices()
+)
 SORT_LABELS = {
     "relevance": _l("Best match"),
     "newest": _l("Newest"),
@@ -52,7 +45,7 @@ DEFAULT_SORT = "newest"
 
 
 def _status_condition(value: str):
-    if value in OFFICIAL_STATUSES:
+    if value in OfficialStatus.values():
         return and_(Idea.status.in_(LISTED_STATUSES), Idea.official_status == value)
     return Idea.status == value
 
@@ -98,10 +91,6 @@ class Filters:
         if values.get("page") == 1:
             values["page"] = ""
         return {k: v for k, v in values.items() if v not in ("", None)}
-
-    def url(self, **changes) -> str:
-        """This view's URL with some values changed, e.g. url(page=2)."""
-        return url_for(self.endpoint, **self.endpoint_args, **self.args(**changes))
 
     @property
     def default_sort(self) -> str:
@@ -168,7 +157,7 @@ def parse_filters(args, choices: Choices, challenge: Challenge | None = None) ->
         errors["status"] = _l("Unknown status. Choose one from the list.")
 
     language = (args.get("language") or "").strip()
-    if language in TEXT_LANGUAGES:
+    if language in Language.values():
         filters.language = language
     elif language:
         errors["language"] = _l("Unknown language. Choose French, Dutch or English.")

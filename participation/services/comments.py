@@ -16,10 +16,11 @@ from sqlalchemy.orm import joinedload
 from participation.extensions import db
 from participation.models import Comment, Idea
 from participation.models.base import utcnow
-from participation.permissions import can_comment, can_delete_comment, can_edit_comment
+from participation.permissions import can_comment, can_delete_comment, can_edit_comment, require
 from participation.sanitize import render_markdown
 from participation.services import DomainError
 from participation.services.notifications import notify_author
+from participation.vocabulary import CommentStatus, NotificationKind
 
 BODY_MIN, BODY_MAX = 2, 2000
 
@@ -51,12 +52,11 @@ def _move_count(idea_id: int, delta: int) -> None:
 
 def add_comment(author: Any, idea: Idea, body: str, parent_id: int | None = None) -> Comment:
     """A new comment, or a reply to a top-level comment of the same idea."""
-    if not can_comment(author, idea):
-        raise DomainError(_("Comments are only possible on published ideas, by confirmed members."))
+    require(can_comment(author, idea))
     body = _clean_body(body)
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
-        if parent is None or parent.idea_id != idea.id or parent.status != "visible":
+        if parent is None or parent.idea_id != idea.id or parent.status != CommentStatus.VISIBLE:
             raise DomainError(_("The comment you are replying to is no longer available."))
         # One level of replies: answering a reply answers its thread.
         if parent.parent_id is not None:
@@ -67,21 +67,18 @@ def add_comment(author: Any, idea: Idea, body: str, parent_id: int | None = None
         parent_id=parent_id,
         body_source=body,
         body_html=render_markdown(body),
-        status="visible",
+        status=CommentStatus.VISIBLE,
         created_at=utcnow(),
     )
     db.session.add(comment)
     db.session.flush()
     _move_count(idea.id, +1)
-    notify_author(idea, "idea_commented", actor=author, comment=comment)
+    notify_author(idea, NotificationKind.IDEA_COMMENTED, actor=author, comment=comment)
     return comment
 
 
 def edit_comment(author: Any, comment: Comment, body: str) -> Comment:
-    if not can_edit_comment(author, comment):
-        raise DomainError(
-            _("A comment can only be changed by its author, within 15 minutes."), field="body"
-        )
+    require(can_edit_comment(author, comment), field="body")
     body = _clean_body(body)
     comment.body_source = body
     comment.body_html = render_markdown(body)
@@ -92,9 +89,8 @@ def edit_comment(author: Any, comment: Comment, body: str) -> Comment:
 
 def delete_comment(author: Any, comment: Comment) -> None:
     """The text goes; the row stays so that replies keep their thread."""
-    if not can_delete_comment(author, comment):
-        raise DomainError(_("You can only delete your own comments."))
-    comment.status = "deleted"
+    require(can_delete_comment(author, comment))
+    comment.status = CommentStatus.DELETED
     comment.deleted_at = utcnow()
     comment.body_source = ""
     comment.body_html = ""
@@ -114,7 +110,7 @@ class Thread:
 
     @property
     def is_placeholder(self) -> bool:
-        return self.comment.status != "visible"
+        return self.comment.status != CommentStatus.VISIBLE
 
 
 def threads(idea: Idea) -> list[Thread]:
@@ -138,11 +134,14 @@ def threads(idea: Idea) -> list[Thread]:
             by_id[comment.id] = thread
             result.append(thread)
     for comment in comments:
-        if comment.parent_id is not None and comment.status in ("visible", "hidden"):
+        if comment.parent_id is not None and comment.status in (
+            CommentStatus.VISIBLE,
+            CommentStatus.HIDDEN,
+        ):
             thread = by_id.get(comment.parent_id)
             if thread is not None:
                 thread.replies.append(comment)
-    return [t for t in result if t.comment.status != "deleted" or t.replies]
+    return [t for t in result if t.comment.status != CommentStatus.DELETED or t.replies]
 
 
 def get_comment(idea: Idea, comment_id: int) -> Comment | None:

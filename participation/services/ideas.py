@@ -15,9 +15,10 @@ from sqlalchemy.orm import joinedload
 from participation.extensions import db
 from participation.models import Challenge, Comment, Idea, IdeaRevision, Municipality, Support
 from participation.models.base import utcnow
-from participation.models.ideas import TEXT_LANGUAGES
+from participation.permissions import can_edit_idea, can_propose, can_withdraw_idea, require
 from participation.sanitize import render_markdown
 from participation.services import DomainError
+from participation.vocabulary import CommentStatus, IdeaStatus, Language
 
 TITLE_MIN, TITLE_MAX = 8, 120
 BODY_MIN, BODY_MAX = 20, 5000
@@ -71,13 +72,14 @@ def clean_input(data: IdeaInput) -> IdeaInput:
         db.session.get(Municipality, data.municipality_id) is None
     ):
         raise DomainError(_("Please choose a municipality from the list."), field="municipality")
-    if data.language not in TEXT_LANGUAGES:
+    if data.language not in Language.values():
         raise DomainError(_("Please choose French, Dutch or English."), field="language")
     return IdeaInput(title, body, data.challenge_id, data.municipality_id, data.language)
 
 
 def propose_idea(author: Any, data: IdeaInput, premoderation: bool = True) -> Idea:
     """A new idea: pending review, or published at once when pre-moderation is off."""
+    require(can_propose(author))
     data = clean_input(data)
     now = utcnow()
     idea = Idea(
@@ -88,7 +90,7 @@ def propose_idea(author: Any, data: IdeaInput, premoderation: bool = True) -> Id
         body_source=data.body,
         body_html=render_markdown(data.body),
         language=data.language,
-        status="pending" if premoderation else "published",
+        status=IdeaStatus.PENDING if premoderation else IdeaStatus.PUBLISHED,
         support_count=0,
         comment_count=0,
         created_at=now,
@@ -102,10 +104,7 @@ def propose_idea(author: Any, data: IdeaInput, premoderation: bool = True) -> Id
 
 def edit_idea(editor: Any, idea: Idea, data: IdeaInput) -> Idea:
     """Change an idea, keeping the previous version as a revision for moderators."""
-    if idea.locked_at is not None:
-        raise DomainError(
-            _("This idea can no longer be changed: it already has support or an official answer.")
-        )
+    require(can_edit_idea(editor, idea))
     data = clean_input(data)
     db.session.add(
         IdeaRevision(
@@ -133,11 +132,10 @@ def edit_idea(editor: Any, idea: Idea, data: IdeaInput) -> Idea:
 
 def withdraw_idea(author: Any, idea: Idea) -> Idea:
     """The author takes the idea back: it stays visible, marked withdrawn."""
-    if idea.status == "withdrawn":
+    if idea.status == IdeaStatus.WITHDRAWN:
         return idea
-    if idea.status not in ("pending", "published", "rejected"):
-        raise DomainError(_("This idea cannot be withdrawn."))
-    idea.status = "withdrawn"
+    require(can_withdraw_idea(author, idea))
+    idea.status = IdeaStatus.WITHDRAWN
     idea.withdrawn_at = utcnow()
     db.session.flush()
     return idea
@@ -221,7 +219,7 @@ def export_section(user: Any) -> tuple[str, dict[str, Any]]:
                 "id": comment.id,
                 "idea_id": comment.idea_id,
                 "parent_id": comment.parent_id,
-                "text": comment.body_source if comment.status != "deleted" else None,
+                "text": comment.body_source if comment.status != CommentStatus.DELETED else None,
                 "status": comment.status,
                 "created_at": iso(comment.created_at),
                 "edited_at": iso(comment.edited_at),

@@ -1,9 +1,9 @@
 """Moderation verbs: approve, reject, hide, restore, mark duplicate, suspend, ban,
 lift, change a role; and the queries behind the queue and the log.
 
-Every verb writes one ModerationAction row (who, what, when, why) and tells the
-people concerned through notify(). Permission checks happen in the views
-(participation/permissions.py); these functions check the state of things.
+Every verb checks its permission verb (participation/permissions.py) before it
+changes anything, writes one ModerationAction row (who, what, when, why) and
+tells the people concerned through notify().
 """
 
 from __future__ import annotations
@@ -19,33 +19,47 @@ from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
 from participation.models import Comment, Idea, IdeaRevision, ModerationAction, Report, User
-from participation.models.accounts import ROLES, new_session_token
+from participation.models.accounts import new_session_token
 from participation.models.base import utcnow
-from participation.models.moderation import (
-    ACTIONS,
-    HIDE_REASONS,
-    REJECT_REASONS,
-    SANCTION_REASONS,
+from participation.permissions import (
+    can_change_role,
+    can_moderate_item,
+    can_sanction_user,
+    require,
 )
 from participation.services import DomainError
 from participation.services.notifications import notify, notify_supporters
+from participation.vocabulary import (
+    HIDE_REASONS,
+    LISTED_IDEA_STATUSES,
+    MODERATOR_HIDE_REASONS,
+    PUBLIC_IDEA_STATUSES,
+    REJECT_REASONS,
+    SANCTION_REASONS,
+    STAFF_ROLES,
+    CommentStatus,
+    IdeaStatus,
+    ModerationActionKind,
+    NotificationKind,
+    Reason,
+    Role,
+    TargetType,
+)
 
 REASON_TEXT_MAX = 1000
 MAX_SUSPENSION_DAYS = 3650
 
 Item = Idea | Comment
-# "reported" is the system's category (automatic hiding); moderators choose another.
-MODERATOR_HIDE_REASONS = tuple(r for r in HIDE_REASONS if r != "reported")
 
 
-def target_type(item: Item) -> str:
-    return "idea" if isinstance(item, Idea) else "comment"
+def target_type(item: Item) -> TargetType:
+    return TargetType.IDEA if isinstance(item, Idea) else TargetType.COMMENT
 
 
 def log_action(
     actor: User | None,
-    action: str,
-    target_type: str,
+    action: ModerationActionKind,
+    target_type: TargetType,
     target_id: int,
     target_user_id: int | None = None,
     reason_code: str | None = None,
@@ -53,7 +67,6 @@ def log_action(
     **details: Any,
 ) -> ModerationAction:
     """Write one row of the moderation log (actor None: the system)."""
-    assert action in ACTIONS, action
     row = ModerationAction(
         actor_id=actor.id if actor is not None else None,
         action=action,
@@ -70,10 +83,10 @@ def log_action(
     return row
 
 
-def _check_reason(code: str | None, allowed: tuple[str, ...]) -> str:
+def _check_reason(code: str | None, allowed: tuple[Reason, ...]) -> Reason:
     if code not in allowed:
         raise DomainError(_("Please choose a reason from the list."), field="reason")
-    return code
+    return Reason(code)
 
 
 def _check_text(text: str | None, required: bool = False) -> str | None:
@@ -106,33 +119,43 @@ def _author(item: Item) -> User | None:
 
 
 def approve_idea(actor: User, idea: Idea) -> None:
-    if idea.status != "pending":
+    require(can_moderate_item(actor, idea))
+    if idea.status != IdeaStatus.PENDING:
         raise DomainError(_("This idea is no longer waiting for review."))
     now = utcnow()
-    idea.status = "published"
+    idea.status = IdeaStatus.PUBLISHED
     idea.published_at = now
     idea.rejection_reason_code = None
     idea.rejection_reason_text = None
     db.session.flush()
-    log_action(actor, "approve", "idea", idea.id, idea.author_id)
-    notify(_author(idea), "idea_approved", idea=idea)
+    log_action(actor, ModerationActionKind.APPROVE, TargetType.IDEA, idea.id, idea.author_id)
+    notify(_author(idea), NotificationKind.IDEA_APPROVED, idea=idea)
 
 
 def reject_idea(actor: User, idea: Idea, reason_code: str | None, reason_text: str | None) -> None:
-    if idea.status != "pending":
+    require(can_moderate_item(actor, idea))
+    if idea.status != IdeaStatus.PENDING:
         raise DomainError(_("This idea is no longer waiting for review."))
-    reason_code = _check_reason(reason_code, REJECT_REASONS)
-    reason_text = _check_text(reason_text, required=reason_code == "other")
-    idea.status = "rejected"
-    idea.rejection_reason_code = reason_code
+    reason = _check_reason(reason_code, REJECT_REASONS)
+    reason_text = _check_text(reason_text, required=reason == Reason.OTHER)
+    idea.status = IdeaStatus.REJECTED
+    idea.rejection_reason_code = reason
     idea.rejection_reason_text = reason_text
     db.session.flush()
-    log_action(actor, "reject", "idea", idea.id, idea.author_id, reason_code, reason_text)
+    log_action(
+        actor,
+        ModerationActionKind.REJECT,
+        TargetType.IDEA,
+        idea.id,
+        idea.author_id,
+        reason,
+        reason_text,
+    )
     notify(
         _author(idea),
-        "idea_rejected",
+        NotificationKind.IDEA_REJECTED,
         idea=idea,
-        reason_code=reason_code,
+        reason_code=str(reason),
         reason_text=reason_text or "",
     )
 
@@ -141,7 +164,7 @@ def reject_idea(actor: User, idea: Idea, reason_code: str | None, reason_text: s
 
 
 def _set_hidden(item: Item, reason_code: str, now: datetime) -> None:
-    item.status = "hidden"
+    item.status = IdeaStatus.HIDDEN if isinstance(item, Idea) else CommentStatus.HIDDEN
     item.hidden_reason = reason_code
     item.hidden_at = now
 
@@ -156,13 +179,15 @@ def hide_item(
     **details: Any,
 ) -> None:
     """Hide a public idea or a visible comment (actor None + automatic: after reports)."""
+    if not automatic:
+        require(can_moderate_item(actor, item))
     reason_code = _check_reason(reason_code, HIDE_REASONS if automatic else MODERATOR_HIDE_REASONS)
     reason_text = _check_text(reason_text)
-    if item.status == "hidden":
+    if item.status in (IdeaStatus.HIDDEN, CommentStatus.HIDDEN):
         raise DomainError(_("This is already hidden."))
-    if isinstance(item, Idea) and item.status not in ("published", "withdrawn"):
+    if isinstance(item, Idea) and item.status not in LISTED_IDEA_STATUSES:
         raise DomainError(_("Only published ideas can be hidden."))
-    if isinstance(item, Comment) and item.status != "visible":
+    if isinstance(item, Comment) and item.status != CommentStatus.VISIBLE:
         raise DomainError(_("This comment can no longer be hidden."))
     now = utcnow()
     _set_hidden(item, reason_code, now)
@@ -171,7 +196,7 @@ def hide_item(
     db.session.flush()
     log_action(
         actor,
-        "auto_hide" if automatic else "hide",
+        ModerationActionKind.AUTO_HIDE if automatic else ModerationActionKind.HIDE,
         target_type(item),
         item.id,
         item.author_id,
@@ -180,57 +205,74 @@ def hide_item(
         **details,
     )
     if isinstance(item, Idea):
-        notify(_author(item), "idea_hidden", idea=item, reason_code=reason_code)
+        notify(_author(item), NotificationKind.IDEA_HIDDEN, idea=item, reason_code=str(reason_code))
 
 
 def restore_item(actor: User, item: Item, reason_text: str | None = None) -> None:
     """Make a hidden idea or comment public again; its open reports are settled."""
+    require(can_moderate_item(actor, item))
     reason_text = _check_text(reason_text)
-    if item.status != "hidden":
+    if item.status not in (IdeaStatus.HIDDEN, CommentStatus.HIDDEN):
         raise DomainError(_("This is not hidden."))
     now = utcnow()
     if isinstance(item, Idea):
-        item.status = "withdrawn" if item.withdrawn_at else "published"
+        item.status = IdeaStatus.WITHDRAWN if item.withdrawn_at else IdeaStatus.PUBLISHED
     else:
-        item.status = "visible"
+        item.status = CommentStatus.VISIBLE
     previous = item.hidden_reason
     item.hidden_reason = None
     item.hidden_at = None
     _resolve_reports(item, now)
     db.session.flush()
-    log_action(actor, "restore", target_type(item), item.id, item.author_id, previous, reason_text)
+    log_action(
+        actor,
+        ModerationActionKind.RESTORE,
+        target_type(item),
+        item.id,
+        item.author_id,
+        previous,
+        reason_text,
+    )
     if isinstance(item, Idea):
-        notify(_author(item), "idea_restored", idea=item)
+        notify(_author(item), NotificationKind.IDEA_RESTORED, idea=item)
 
 
 def keep_hidden(
     actor: User, item: Item, reason_code: str | None, reason_text: str | None = None
 ) -> None:
     """Confirm an automatic hiding, with the moderator's own reason category."""
+    require(can_moderate_item(actor, item))
     reason_code = _check_reason(reason_code, MODERATOR_HIDE_REASONS)
     reason_text = _check_text(reason_text)
-    if item.status != "hidden":
+    if item.status not in (IdeaStatus.HIDDEN, CommentStatus.HIDDEN):
         raise DomainError(_("This is not hidden."))
     previous = item.hidden_reason
     item.hidden_reason = reason_code
     _resolve_reports(item, utcnow())
     db.session.flush()
     log_action(
-        actor, "keep_hidden", target_type(item), item.id, item.author_id, reason_code, reason_text
+        actor,
+        ModerationActionKind.KEEP_HIDDEN,
+        target_type(item),
+        item.id,
+        item.author_id,
+        reason_code,
+        reason_text,
     )
     if isinstance(item, Idea) and previous != reason_code:
-        notify(_author(item), "idea_hidden", idea=item, reason_code=reason_code)
+        notify(_author(item), NotificationKind.IDEA_HIDDEN, idea=item, reason_code=str(reason_code))
 
 
 def dismiss_reports(actor: User, item: Item, reason_text: str | None = None) -> int:
     """The reports were unfounded: the item stays as it is and leaves the queue."""
+    require(can_moderate_item(actor, item))
     reason_text = _check_text(reason_text)
     count = _resolve_reports(item, utcnow())
     if not count:
         raise DomainError(_("There are no open reports on this."))
     log_action(
         actor,
-        "dismiss_reports",
+        ModerationActionKind.DISMISS_REPORTS,
         target_type(item),
         item.id,
         item.author_id,
@@ -248,13 +290,14 @@ def mark_duplicate(
     actor: User, idea: Idea, original_id: int | None, reason_text: str | None = None
 ) -> Idea:
     """Close `idea` to support, link it to the original, and tell its supporters."""
+    require(can_moderate_item(actor, idea))
     reason_text = _check_text(reason_text)
     if idea.duplicate_of_id is not None:
         raise DomainError(_("This idea is already marked as a duplicate."))
-    if idea.status not in ("published", "withdrawn", "hidden"):
+    if idea.status not in PUBLIC_IDEA_STATUSES:
         raise DomainError(_("Only published ideas can be marked as duplicates."))
     original = db.session.get(Idea, original_id) if original_id else None
-    if original is None or original.status not in ("published", "withdrawn"):
+    if original is None or original.status not in LISTED_IDEA_STATUSES:
         raise DomainError(_("There is no published idea with this number."), field="original_id")
     if original.id == idea.id:
         raise DomainError(_("An idea cannot be a duplicate of itself."), field="original_id")
@@ -271,16 +314,21 @@ def mark_duplicate(
     db.session.flush()
     log_action(
         actor,
-        "mark_duplicate",
-        "idea",
+        ModerationActionKind.MARK_DUPLICATE,
+        TargetType.IDEA,
         idea.id,
         idea.author_id,
-        "duplicate",
+        Reason.DUPLICATE,
         reason_text,
         original_id=original.id,
     )
-    notify(_author(idea), "idea_duplicate", idea=idea, original_id=original.id)
-    notify_supporters(idea, "idea_duplicate", exclude_ids={idea.author_id}, original_id=original.id)
+    notify(_author(idea), NotificationKind.IDEA_DUPLICATE, idea=idea, original_id=original.id)
+    notify_supporters(
+        idea,
+        NotificationKind.IDEA_DUPLICATE,
+        exclude_ids={idea.author_id},
+        original_id=original.id,
+    )
     return original
 
 
@@ -308,10 +356,10 @@ def _hide_all_content(actor: User, user: User, reason_code: str) -> dict[str, li
     """Hide every public idea and visible comment of `user`, one log row each."""
     now = utcnow()
     ideas = db.session.scalars(
-        select(Idea).where(Idea.author_id == user.id, Idea.status.in_(("published", "withdrawn")))
+        select(Idea).where(Idea.author_id == user.id, Idea.status.in_(LISTED_IDEA_STATUSES))
     ).all()
     comments = db.session.scalars(
-        select(Comment).where(Comment.author_id == user.id, Comment.status == "visible")
+        select(Comment).where(Comment.author_id == user.id, Comment.status == CommentStatus.VISIBLE)
     ).all()
     for item in (*ideas, *comments):
         _set_hidden(item, reason_code, now)
@@ -320,7 +368,7 @@ def _hide_all_content(actor: User, user: User, reason_code: str) -> dict[str, li
     for item in (*ideas, *comments):
         log_action(
             actor,
-            "hide",
+            ModerationActionKind.HIDE,
             target_type(item),
             item.id,
             user.id,
@@ -329,7 +377,7 @@ def _hide_all_content(actor: User, user: User, reason_code: str) -> dict[str, li
             with_sanction=True,
         )
     for idea in ideas:
-        notify(user, "idea_hidden", idea=idea, reason_code=reason_code)
+        notify(user, NotificationKind.IDEA_HIDDEN, idea=idea, reason_code=reason_code)
     return {"ideas": [i.id for i in ideas], "comments": [c.id for c in comments]}
 
 
@@ -341,6 +389,7 @@ def suspend_user(
     reason_text: str | None = None,
     hide_content: bool = False,
 ) -> datetime:
+    require(can_sanction_user(actor, user))
     days = parse_days(days)
     reason_code = _check_reason(reason_code, SANCTION_REASONS)
     reason_text = _check_text(reason_text)
@@ -351,8 +400,8 @@ def suspend_user(
     hidden = _hide_all_content(actor, user, _content_reason(reason_code)) if hide_content else None
     log_action(
         actor,
-        "suspend",
-        "user",
+        ModerationActionKind.SUSPEND,
+        TargetType.USER,
         user.id,
         user.id,
         reason_code,
@@ -371,6 +420,7 @@ def ban_user(
     reason_text: str | None = None,
     hide_content: bool = False,
 ) -> None:
+    require(can_sanction_user(actor, user))
     reason_code = _check_reason(reason_code, SANCTION_REASONS)
     reason_text = _check_text(reason_text)
     if user.is_banned:
@@ -379,39 +429,70 @@ def ban_user(
     user.suspended_until = None
     user.session_token = new_session_token()
     hidden = _hide_all_content(actor, user, _content_reason(reason_code)) if hide_content else None
-    log_action(actor, "ban", "user", user.id, user.id, reason_code, reason_text, hidden=hidden)
+    log_action(
+        actor,
+        ModerationActionKind.BAN,
+        TargetType.USER,
+        user.id,
+        user.id,
+        reason_code,
+        reason_text,
+        hidden=hidden,
+    )
 
 
-def _content_reason(sanction_reason: str) -> str:
-    return sanction_reason if sanction_reason in HIDE_REASONS else "other"
+def _content_reason(sanction_reason: Reason) -> Reason:
+    return sanction_reason if sanction_reason in HIDE_REASONS else Reason.OTHER
 
 
 def lift_sanction(actor: User, user: User, reason_text: str | None = None) -> None:
+    require(can_sanction_user(actor, user))
     reason_text = _check_text(reason_text)
     if not user.is_suspended:
         raise DomainError(_("This account is neither suspended nor banned."))
-    previous = "ban" if user.is_banned else "suspend"
+    previous = ModerationActionKind.BAN if user.is_banned else ModerationActionKind.SUSPEND
     user.banned_at = None
     user.suspended_until = None
     db.session.flush()
-    log_action(actor, "lift_sanction", "user", user.id, user.id, None, reason_text, lifted=previous)
+    log_action(
+        actor,
+        ModerationActionKind.LIFT_SANCTION,
+        TargetType.USER,
+        user.id,
+        user.id,
+        None,
+        reason_text,
+        lifted=str(previous),
+    )
 
 
 # --- Roles ----------------------------------------------------------------------------
 
 
-def change_role(actor: User, user: User, role: str | None) -> None:
-    if role not in ROLES:
+def change_role(actor: User | None, user: User, role: str | None) -> None:
+    """Give `user` another role. `actor` None is the system (the `flask users` CLI,
+    run by whoever operates the servers); otherwise an admin, never on themselves."""
+    if role not in Role.values():
         raise DomainError(_("Please choose a role from the list."), field="role")
-    if actor.id == user.id:
+    if actor is not None and actor.id == user.id:
         raise DomainError(_("You cannot change your own role."), field="role")
+    if actor is not None:
+        require(can_change_role(actor, user))
     if user.role == role:
         raise DomainError(_("This person already has this role."), field="role")
     previous = user.role
     user.role = role
     db.session.flush()
     log_action(
-        actor, "change_role", "user", user.id, user.id, None, None, before=previous, after=role
+        actor,
+        ModerationActionKind.CHANGE_ROLE,
+        TargetType.USER,
+        user.id,
+        user.id,
+        None,
+        None,
+        before=previous,
+        after=role,
     )
 
 
@@ -422,7 +503,7 @@ def pending_ideas_query() -> Select:
     """Pending ideas, oldest first, with what the queue shows."""
     return (
         select(Idea)
-        .where(Idea.status == "pending")
+        .where(Idea.status == IdeaStatus.PENDING)
         .options(joinedload(Idea.author), joinedload(Idea.challenge))
         .order_by(Idea.created_at, Idea.id)
     )
@@ -441,7 +522,7 @@ def revision_counts(idea_ids: list[int]) -> dict[int, int]:
 
 @dataclass
 class ReportedItem:
-    kind: str  # "idea" or "comment"
+    kind: TargetType  # an idea or a comment
     item: Item
     count: int
     latest: datetime
@@ -491,17 +572,21 @@ def reported_items(limit: int = 50) -> list[ReportedItem]:
     index: dict[tuple[str, int], ReportedItem] = {}
     for g in groups:
         if g.idea_id is not None and g.idea_id in ideas:
-            entry = ReportedItem("idea", ideas[g.idea_id], g.n, g.latest)
-            index[("idea", g.idea_id)] = entry
+            entry = ReportedItem(TargetType.IDEA, ideas[g.idea_id], g.n, g.latest)
+            index[(TargetType.IDEA, g.idea_id)] = entry
         elif g.comment_id is not None and g.comment_id in comments:
             comment, title = comments[g.comment_id]
-            entry = ReportedItem("comment", comment, g.n, g.latest, idea_title=title)
-            index[("comment", g.comment_id)] = entry
+            entry = ReportedItem(TargetType.COMMENT, comment, g.n, g.latest, idea_title=title)
+            index[(TargetType.COMMENT, g.comment_id)] = entry
         else:
             continue
         result.append(entry)
     for report in reports:
-        key = ("idea", report.idea_id) if report.idea_id else ("comment", report.comment_id)
+        key = (
+            (TargetType.IDEA, report.idea_id)
+            if report.idea_id
+            else (TargetType.COMMENT, report.comment_id)
+        )
         if key in index:
             index[key].reports.append(report)
     return result
@@ -568,11 +653,20 @@ def log_query(
     return query.order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
 
 
+def user_history(user: User, limit: int) -> list[ModerationAction]:
+    """The latest log rows about a person (sanctions, their content), newest first."""
+    return list(
+        db.session.scalars(
+            log_query().where(ModerationAction.target_user_id == user.id).limit(limit)
+        ).all()
+    )
+
+
 def staff_members() -> list[User]:
     """Moderators and admins, for the log's filter."""
     return list(
         db.session.scalars(
-            select(User).where(User.role.in_(("moderator", "admin"))).order_by(User.display_name)
+            select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.display_name)
         )
     )
 

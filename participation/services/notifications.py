@@ -18,7 +18,6 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import joinedload
@@ -26,100 +25,54 @@ from sqlalchemy.orm import joinedload
 from participation.extensions import db
 from participation.models import EmailPreference, Idea, Notification, Support, User
 from participation.models.base import utcnow
-from participation.models.notifications import EMAIL_GROUPS
+from participation.permissions import can_read_notification
 from participation.services import DomainError
-
-# kind -> email group (idea_duplicate: "moderation" for the author, "supported" for supporters).
-KINDS: dict[str, str] = {
-    "idea_approved": "moderation",
-    "idea_rejected": "moderation",
-    "idea_hidden": "moderation",
-    "idea_restored": "moderation",
-    "idea_duplicate": "moderation",
-    "idea_answered": "responses",
-    "supported_idea_answered": "supported",
-    "idea_commented": "comments",
-}
-
-GROUP_LABELS = {
-    "moderation": _l("Moderation decisions about my ideas (published, not published, hidden...)"),
-    "responses": _l("Official responses to my ideas"),
-    "comments": _l("New comments on my ideas"),
-    "supported": _l("News about ideas I support (official responses, duplicates)"),
-}
-
-OFFICIAL_STATUS_LABELS = {
-    "under_review": _l("Under review"),
-    "accepted": _l("Accepted"),
-    "in_progress": _l("In progress"),
-    "implemented": _l("Implemented"),
-    "not_retained": _l("Not retained"),
-}
-
-# Reason categories used by moderation (rejections, hiding).
-REASON_LABELS = {
-    # Same wording as the moderation forms, so they share their translations.
-    "spam": _l("Spam or advertising"),
-    "offensive": _l("Offensive or hateful"),
-    "off_topic": _l("Off-topic"),
-    "duplicate": _l("Duplicate of another idea"),
-    "not_a_proposal": _l("Not a proposal"),
-    "personal_data": _l("Personal data"),
-    "reported": _l("Reported by several participants, awaiting review"),
-    "other": _l("Other"),
-}
-
-SUBJECTS = {
-    "idea_approved": _l("Your idea has been published"),
-    "idea_rejected": _l("Your idea was not published"),
-    "idea_hidden": _l("Your idea has been hidden by moderation"),
-    "idea_restored": _l("Your idea is visible again"),
-    "idea_duplicate": _l("An idea was marked as a duplicate"),
-    "idea_answered": _l("An official response to your idea"),
-    "supported_idea_answered": _l("An official response to an idea you support"),
-    "idea_commented": _l("A new comment on your idea"),
-}
+from participation.vocabulary import EmailGroup, NotificationKind, OfficialStatus, Reason
 
 UNSUBSCRIBE_SALT = "unsubscribe"
 PER_PAGE = 30
 
 
 def status_label(status: str | None) -> str:
-    return str(OFFICIAL_STATUS_LABELS.get(status or "", status or ""))
+    return OfficialStatus.label_of(status, status or "")
 
 
 def reason_label(code: str | None) -> str:
     if not code:
         return ""
-    return str(REASON_LABELS.get(code, REASON_LABELS["other"]))
+    return Reason.label_of(code, Reason.OTHER.label)
 
 
-def email_group(kind: str, recipient_id: int, idea: Any = None) -> str:
-    if kind == "idea_duplicate" and idea is not None and idea.author_id != recipient_id:
-        return "supported"
-    return KINDS[kind]
+def email_group(kind: NotificationKind, recipient_id: int, idea: Any = None) -> EmailGroup:
+    if (
+        kind == NotificationKind.IDEA_DUPLICATE
+        and idea is not None
+        and idea.author_id != recipient_id
+    ):
+        return EmailGroup.SUPPORTED
+    return kind.group
 
 
 def describe(kind: str, title: str, data: dict[str, Any] | None, for_author: bool = True) -> str:
     """One sentence telling what happened, in the current (or forced) locale."""
     data = data or {}
-    if kind == "idea_approved":
+    if kind == NotificationKind.IDEA_APPROVED:
         return _("Your idea “%(title)s” has been approved and published.", title=title)
-    if kind == "idea_rejected":
+    if kind == NotificationKind.IDEA_REJECTED:
         return _(
             "Your idea “%(title)s” was not published. Reason: %(reason)s.",
             title=title,
             reason=reason_label(data.get("reason_code")),
         )
-    if kind == "idea_hidden":
+    if kind == NotificationKind.IDEA_HIDDEN:
         return _(
             "Your idea “%(title)s” has been hidden by moderation. Reason: %(reason)s.",
             title=title,
             reason=reason_label(data.get("reason_code")),
         )
-    if kind == "idea_restored":
+    if kind == NotificationKind.IDEA_RESTORED:
         return _("Your idea “%(title)s” is visible again.", title=title)
-    if kind == "idea_duplicate":
+    if kind == NotificationKind.IDEA_DUPLICATE:
         if for_author:
             return _(
                 "Your idea “%(title)s” was marked as a duplicate of another idea. "
@@ -131,20 +84,20 @@ def describe(kind: str, title: str, data: dict[str, Any] | None, for_author: boo
             "You can support the original idea instead.",
             title=title,
         )
-    if kind == "idea_answered":
+    if kind == NotificationKind.IDEA_ANSWERED:
         return _(
             "Your idea “%(title)s” received an official response. New status: %(status)s.",
             title=title,
             status=status_label(data.get("status")),
         )
-    if kind == "supported_idea_answered":
+    if kind == NotificationKind.SUPPORTED_IDEA_ANSWERED:
         return _(
             "An idea you support, “%(title)s”, received an official response. "
             "New status: %(status)s.",
             title=title,
             status=status_label(data.get("status")),
         )
-    if kind == "idea_commented":
+    if kind == NotificationKind.IDEA_COMMENTED:
         return _("There is a new comment on your idea “%(title)s”.", title=title)
     return _("There is news about the idea “%(title)s”.", title=title)
 
@@ -154,20 +107,19 @@ def describe(kind: str, title: str, data: dict[str, Any] | None, for_author: boo
 
 def notify(
     recipient: Any,
-    kind: str,
+    kind: NotificationKind,
     idea: Any = None,
     comment: Any = None,
     *,
     email_extra: dict[str, Any] | None = None,
     **data: Any,
 ) -> None:
-    """Tell `recipient` about an event of `kind` (see KINDS): an in-app
+    """Tell `recipient` about an event of `kind`: an in-app
     notification, and an email unless they switched that group off.
 
     `data` is kept with the notification (reason_code, status, original_id...);
     `email_extra` only goes into the email (a long response text, say)."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown notification kind {kind!r}")
+    kind = NotificationKind(kind)
     if recipient is None or recipient.is_deleted:
         return
     preference = db.session.get(EmailPreference, recipient.id)
@@ -175,7 +127,7 @@ def notify(
 
 
 def notify_author(
-    idea: Idea, kind: str, actor: Any = None, comment: Any = None, **data: Any
+    idea: Idea, kind: NotificationKind, actor: Any = None, comment: Any = None, **data: Any
 ) -> None:
     """Tell an idea's author, unless they are the one who acted."""
     if actor is not None and actor.id == idea.author_id:
@@ -185,14 +137,13 @@ def notify_author(
 
 def notify_supporters(
     idea: Idea,
-    kind: str,
+    kind: NotificationKind,
     exclude_ids: Iterable[int] = (),
     email_extra: dict[str, Any] | None = None,
     **data: Any,
 ) -> int:
     """Tell everyone who supports `idea` (one query, one bulk insert). Returns how many."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown notification kind {kind!r}")
+    kind = NotificationKind(kind)
     excluded = set(exclude_ids)
     rows = db.session.execute(
         select(User, EmailPreference)
@@ -208,7 +159,7 @@ def notify_supporters(
 
 def _deliver(
     recipients: list[tuple[User, EmailPreference | None]],
-    kind: str,
+    kind: NotificationKind,
     idea: Any,
     comment: Any,
     data: dict[str, Any],
@@ -241,7 +192,12 @@ def _deliver(
 
 
 def _build_email(
-    user: User, kind: str, group: str, idea: Any, data: dict[str, Any], extra: dict[str, Any]
+    user: User,
+    kind: NotificationKind,
+    group: EmailGroup,
+    idea: Any,
+    data: dict[str, Any],
+    extra: dict[str, Any],
 ) -> EmailMessage:
     from participation.mail import build_message, external_url, render_email
 
@@ -269,8 +225,8 @@ def _build_email(
         describe=describe,
         reason_label=reason_label,
         status_label=status_label,
-        subject_line=SUBJECTS[kind],
-        group_label=GROUP_LABELS[group],
+        subject_line=kind.label,
+        group_label=group.label,
         links=links,
         unsubscribe_link=unsubscribe,
         preferences_link=external_url("notifications.preferences", lang_code=language),
@@ -330,13 +286,13 @@ def list_for(user: Any, page: int = 1) -> Page:
 
 def get_own(user: Any, notification_id: int) -> Notification | None:
     notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.recipient_id != user.id:
+    if notification is None or not can_read_notification(user, notification):
         return None
     return notification
 
 
 def mark_read(user: Any, notification: Notification) -> None:
-    if notification.recipient_id != user.id:
+    if not can_read_notification(user, notification):
         raise DomainError(_("This notification is not yours."))
     if notification.read_at is None:
         notification.read_at = utcnow()
@@ -360,17 +316,17 @@ def preferences_for(user: Any) -> EmailPreference:
     """The user's preferences; a default one (everything on, not saved) when none."""
     preference = db.session.get(EmailPreference, user.id)
     if preference is None:
-        preference = EmailPreference(user_id=user.id, **dict.fromkeys(EMAIL_GROUPS, True))
+        preference = EmailPreference(user_id=user.id, **dict.fromkeys(EmailGroup.values(), True))
     return preference
 
 
 def save_preferences(user: Any, **groups: bool) -> EmailPreference:
-    unknown = set(groups) - set(EMAIL_GROUPS)
+    unknown = set(groups) - set(EmailGroup.values())
     if unknown:
         raise DomainError(_("Unknown email choice."))
     preference = db.session.get(EmailPreference, user.id)
     if preference is None:
-        preference = EmailPreference(user_id=user.id, **dict.fromkeys(EMAIL_GROUPS, True))
+        preference = EmailPreference(user_id=user.id, **dict.fromkeys(EmailGroup.values(), True))
         db.session.add(preference)
     for group, wanted in groups.items():
         setattr(preference, group, bool(wanted))
@@ -409,7 +365,7 @@ def read_unsubscribe_token(token: str) -> UnsubscribeRequest:
     if not isinstance(payload, dict):
         raise invalid
     user_id, group = payload.get("u"), payload.get("g")
-    if not isinstance(user_id, int) or group not in EMAIL_GROUPS:
+    if not isinstance(user_id, int) or group not in EmailGroup.values():
         raise invalid
     user = db.session.get(User, user_id)
     if user is None or user.is_deleted:
@@ -420,7 +376,7 @@ def read_unsubscribe_token(token: str) -> UnsubscribeRequest:
 def unsubscribe(token: str, everything: bool = False) -> UnsubscribeRequest:
     """Switch off the token's email group (or every notification email)."""
     request = read_unsubscribe_token(token)
-    groups = EMAIL_GROUPS if everything else (request.group,)
+    groups = EmailGroup.values() if everything else (request.group,)
     save_preferences(request.user, **dict.fromkeys(groups, False))
     return request
 
@@ -441,7 +397,7 @@ def export_section(user: Any) -> tuple[str, dict[str, Any]]:
     ).all()
     preference = preferences_for(user)
     return "notifications", {
-        "email_preferences": {group: preference.allows(group) for group in EMAIL_GROUPS},
+        "email_preferences": {group: preference.allows(group) for group in EmailGroup.values()},
         "items": [
             {
                 "kind": n.kind,

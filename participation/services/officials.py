@@ -23,12 +23,15 @@ from participation.models import (
     User,
 )
 from participation.models.base import utcnow
-from participation.models.ideas import OFFICIAL_STATUSES
-from participation.permissions import can_respond_officially
+from participation.permissions import can_respond_officially, require
 from participation.services import DomainError, notifications
+from participation.vocabulary import (
+    RESPONSE_REQUIRED_STATUSES,
+    IdeaStatus,
+    NotificationKind,
+    OfficialStatus,
+)
 
-# Official statuses whose change must be explained to the public.
-RESPONSE_REQUIRED = ("accepted", "not_retained")
 RESPONSE_MAX = 5000
 PERIODS = {"all": None, "30d": 30, "7d": 7}
 DASHBOARD_LIMIT = 200
@@ -42,14 +45,13 @@ def set_official_status(
 ) -> OfficialStatusChange:
     """Record a new official status with its public response, lock the idea
     against edits, and tell its author and every supporter."""
-    if not can_respond_officially(official):
-        raise DomainError(_("Only officials can answer ideas."))
-    if idea.status != "published":
+    require(can_respond_officially(official))
+    if idea.status != IdeaStatus.PUBLISHED:
         raise DomainError(_("Only published ideas can receive an official response."))
-    if status not in OFFICIAL_STATUSES:
+    if status not in OfficialStatus.values():
         raise DomainError(_("Please choose a status from the list."), field="status")
     response = (response or "").replace("\r\n", "\n").strip()
-    if status in RESPONSE_REQUIRED and not response:
+    if status in RESPONSE_REQUIRED_STATUSES and not response:
         raise DomainError(
             _(
                 "A public response is required when an idea is %(status)s: "
@@ -77,10 +79,12 @@ def set_official_status(
     extra = {"response": response}
     author = db.session.get(User, idea.author_id)
     if author is not None and author.id != official.id:
-        notifications.notify(author, "idea_answered", idea, email_extra=extra, **data)
+        notifications.notify(
+            author, NotificationKind.IDEA_ANSWERED, idea, email_extra=extra, **data
+        )
     notifications.notify_supporters(
         idea,
-        "supported_idea_answered",
+        NotificationKind.SUPPORTED_IDEA_ANSWERED,
         exclude_ids={idea.author_id, official.id},
         email_extra=extra,
         **data,
@@ -170,7 +174,7 @@ def dashboard(
         .join(Challenge, Challenge.id == Idea.challenge_id)
         .outerjoin(Municipality, Municipality.id == Idea.municipality_id)
         .outerjoin(counts, counts.c.idea_id == Idea.id)
-        .where(Idea.status == "published")
+        .where(Idea.status == IdeaStatus.PUBLISHED)
     )
     if filters.challenge_id:
         query = query.where(Idea.challenge_id == filters.challenge_id)

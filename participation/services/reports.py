@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from participation.extensions import db
 from participation.models import Comment, Idea, Report, User
 from participation.models.base import utcnow
-from participation.models.moderation import REPORT_REASONS
+from participation.permissions import can_report, require
 from participation.services import DomainError
 from participation.services.moderation import hide_item
+from participation.vocabulary import REPORT_REASONS, CommentStatus, IdeaStatus, Reason
 
 DETAILS_MAX = 1000
 
@@ -33,12 +34,6 @@ def _column(item: Idea | Comment):
     return Report.idea_id if isinstance(item, Idea) else Report.comment_id
 
 
-def is_reportable(item: Idea | Comment) -> bool:
-    if isinstance(item, Idea):
-        return item.status in ("published", "withdrawn", "hidden")
-    return item.status in ("visible", "hidden")
-
-
 def has_reported(user: User, item: Idea | Comment) -> bool:
     return (
         db.session.scalar(
@@ -51,13 +46,13 @@ def has_reported(user: User, item: Idea | Comment) -> bool:
 def report_item(
     reporter: User, item: Idea | Comment, reason: str | None, details: str | None = None
 ) -> ReportResult:
+    idea = item if isinstance(item, Idea) else db.session.get(Idea, item.idea_id)
+    require(can_report(reporter, item, idea))
     if reason not in REPORT_REASONS:
         raise DomainError(_("Please choose a reason from the list."), field="reason")
     details = (details or "").strip() or None
     if details and len(details) > DETAILS_MAX:
         raise DomainError(_("Please use at most %(n)s characters.", n=DETAILS_MAX), field="details")
-    if not is_reportable(item):
-        raise DomainError(_("This can no longer be reported."))
     if has_reported(reporter, item):
         return ReportResult(created=False)
     report = Report(
@@ -80,7 +75,8 @@ def report_item(
         )
     )
     threshold = current_app.config["REPORTS_HIDE_THRESHOLD"]
-    if item.status != "hidden" and open_count >= threshold:
-        hide_item(None, item, "reported", automatic=True, reports=open_count)
+    hidden = item.status in (IdeaStatus.HIDDEN, CommentStatus.HIDDEN)
+    if not hidden and open_count >= threshold:
+        hide_item(None, item, Reason.REPORTED, automatic=True, reports=open_count)
         return ReportResult(created=True, auto_hidden=True)
     return ReportResult(created=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -24,30 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from participation.extensions import db
 from participation.models import Idea, Support
 from participation.models.base import utcnow
-from participation.permissions import support_block_reason
-from participation.services import DomainError
-
-
-def block_message(reason: str) -> str:
-    """A clear sentence for each reason support_block_reason() gives."""
-    messages = {
-        "anonymous": _("Please log in to support ideas."),
-        "unconfirmed": _(
-            "Please confirm your email address before supporting ideas: "
-            "follow the link we sent you, or ask for a new one on your account page."
-        ),
-        "suspended": _("Your account is suspended: you cannot support ideas for now."),
-        "author": _("You cannot support your own idea."),
-        "closed": _("This idea no longer takes supports."),
-    }
-    return messages.get(reason, messages["closed"])
+from participation.permissions import can_support, can_withdraw_support, require
 
 
 def support_idea(user: Any, idea: Idea) -> bool:
     """Add `user`'s support. True if a support was added, False if it existed already."""
-    reason = support_block_reason(user, idea)
-    if reason:
-        raise DomainError(block_message(reason), code=reason)
+    require(can_support(user, idea))
     now = utcnow()
     if not _insert_support(idea.id, user.id, now):
         return False  # already supported (maybe by a concurrent request)
@@ -87,6 +68,7 @@ def _insert_support(idea_id: int, user_id: int, now) -> bool:
 
 def withdraw_support(user: Any, idea: Idea) -> bool:
     """Remove `user`'s support. True if one was removed, False if there was none."""
+    require(can_withdraw_support(user, idea))
     result = db.session.execute(
         delete(Support)
         .where(Support.idea_id == idea.id, Support.user_id == user.id)

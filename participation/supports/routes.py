@@ -8,18 +8,19 @@ in `X-CSRFToken`, and gets JSON back.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, request, url_for
+from flask import current_app, flash, jsonify, redirect, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participation.extensions import db, limiter
+from participation.extensions import limiter
 from participation.models import Idea
-from participation.permissions import can_view_idea, support_block_reason
+from participation.permissions import Decision, can_support, can_withdraw_support
 from participation.security import safe_next
-from participation.services import DomainError
 from participation.services import supports as service
-from participation.voting import bp
+from participation.supports import bp
+from participation.vocabulary import Denial
+from participation.web import idea_or_404, transaction
 
 
 def _wants_json() -> bool:
@@ -27,13 +28,6 @@ def _wants_json() -> bool:
     return best == "application/json" and (
         request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
     )
-
-
-def _idea_or_404(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not can_view_idea(current_user, idea):
-        abort(404)
-    return idea
 
 
 def _back(idea: Idea) -> str:
@@ -53,23 +47,26 @@ def _result(idea: Idea, supported: bool, message: str, category: str = "success"
             support_count=count,
             count_label=_count_label(count),
             message=message,
-            action=url_for("voting.unsupport" if supported else "voting.support", idea_id=idea.id),
+            action=url_for(
+                "supports.unsupport" if supported else "supports.support", idea_id=idea.id
+            ),
             button_label=_("Withdraw my support") if supported else _("Support this idea"),
         )
     flash(message, category)
     return redirect(_back(idea))
 
 
-def _refused(idea: Idea, reason: str, message: str):
+def _refused(idea: Idea, decision: Decision):
+    reason, message = decision.reason, decision.message
     if _wants_json():
-        status = 401 if reason == "anonymous" else 403
-        body = {"error": reason, "message": message, "status": status}
-        if reason == "anonymous":
+        status = 401 if reason == Denial.ANONYMOUS else 403
+        body = {"error": str(reason), "message": message, "status": status}
+        if reason == Denial.ANONYMOUS:
             body["login_url"] = url_for(
                 "accounts.login", next=url_for("ideas.detail", idea_id=idea.id)
             )
         return jsonify(body), status
-    if reason == "anonymous":
+    if reason == Denial.ANONYMOUS:
         flash(message, "info")
         return redirect(url_for("accounts.login", next=url_for("ideas.detail", idea_id=idea.id)))
     flash(message, "error")
@@ -83,16 +80,14 @@ def _write_limit():
 @bp.route("/<int:idea_id>/support", methods=["POST"])
 @_write_limit()
 def support(idea_id: int):
-    idea = _idea_or_404(idea_id)
-    reason = support_block_reason(current_user, idea)
-    if reason:
-        return _refused(idea, reason, service.block_message(reason))
-    try:
+    idea = idea_or_404(idea_id)
+    decision = can_support(current_user, idea)
+    if not decision:
+        return _refused(idea, decision)
+    with transaction(flash_errors=False) as outcome:
         added = service.support_idea(current_user, idea)
-    except DomainError as error:  # the rules changed between the check and the insert
-        db.session.rollback()
-        return _refused(idea, error.code or "closed", error.message)
-    db.session.commit()
+    if outcome.failed:  # the rules changed between the check and the insert
+        return _refused(idea, getattr(outcome.error, "decision", Decision(Denial.SUPPORTS_CLOSED)))
     if added:
         return _result(idea, True, _("Thank you: your support is counted."))
     return _result(idea, True, _("You already support this idea."), "info")
@@ -101,11 +96,12 @@ def support(idea_id: int):
 @bp.route("/<int:idea_id>/unsupport", methods=["POST"])
 @_write_limit()
 def unsupport(idea_id: int):
-    idea = _idea_or_404(idea_id)
-    if not current_user.is_authenticated:
-        return _refused(idea, "anonymous", service.block_message("anonymous"))
-    removed = service.withdraw_support(current_user, idea)
-    db.session.commit()
+    idea = idea_or_404(idea_id)
+    decision = can_withdraw_support(current_user, idea)
+    if not decision:
+        return _refused(idea, decision)
+    with transaction():
+        removed = service.withdraw_support(current_user, idea)
     if removed:
         return _result(idea, False, _("Your support is withdrawn."))
     return _result(idea, False, _("You were not supporting this idea."), "info")

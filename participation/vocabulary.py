@@ -1,0 +1,435 @@
+"""The domain's vocabulary: every status, role, reason and kind, in one place.
+
+Each is a `StrEnum` (its values are what the database stores), with:
+- one translated label per value (`Role.ADMIN.label`), used by forms, templates,
+  emails, CSV and the log;
+- named sets where the code needs them (`OfficialStatus.CLOSED`);
+- the check constraint the models and migrations use (`IdeaStatus.check("status")`).
+
+Adding a value here adds it everywhere: the forms' choices, the labels, and the
+database's check constraint (through a migration that reads the same values).
+After Indico's `AbstractState`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any, Self
+
+from flask_babel import lazy_gettext as _l
+
+
+class Vocabulary(StrEnum):
+    """A StrEnum whose members carry a translated label."""
+
+    @classmethod
+    def _labels(cls) -> dict[Any, Any]:
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        """The label in the current language."""
+        return str(type(self)._labels()[self])
+
+    @property
+    def lazy_label(self) -> Any:
+        """The label, translated when it is shown (for form fields defined at import)."""
+        return type(self)._labels()[self]
+
+    @classmethod
+    def values(cls, members: Iterable[Self] | None = None) -> tuple[str, ...]:
+        return tuple(str(m) for m in (cls if members is None else members))
+
+    @classmethod
+    def choices(cls, members: Iterable[Self] | None = None) -> list[tuple[str, Any]]:
+        """(value, lazy label) pairs for a form's choices, in declaration order."""
+        labels = cls._labels()
+        return [(str(m), labels[m]) for m in (cls if members is None else members)]
+
+    @classmethod
+    def label_of(cls, value: str | None, default: str = "") -> str:
+        """The label of a stored value; `default` for None or an unknown value."""
+        try:
+            return cls(value).label if value else default
+        except ValueError:
+            return default
+
+    @classmethod
+    def check(cls, column: str, members: Iterable[Self] | None = None) -> str:
+        """SQL for a check constraint: `column IN ('a', 'b', ...)`."""
+        quoted = ", ".join(f"'{v}'" for v in cls.values(members))
+        return f"{column} IN ({quoted})"
+
+
+# --- Accounts -----------------------------------------------------------------------
+
+
+class Role(Vocabulary):
+    CITIZEN = "citizen"
+    MODERATOR = "moderator"
+    OFFICIAL = "official"
+    ADMIN = "admin"
+
+    @classmethod
+    def _labels(cls):
+        return _ROLE_LABELS
+
+
+_ROLE_LABELS = {
+    Role.CITIZEN: _l("Citizen"),
+    Role.MODERATOR: _l("Moderator"),
+    Role.OFFICIAL: _l("Official"),
+    Role.ADMIN: _l("Administrator"),
+}
+# Who moderates content and users.
+STAFF_ROLES = frozenset({Role.MODERATOR, Role.ADMIN})
+# Who answers ideas officially and reads the dashboard.
+RESPONDER_ROLES = frozenset({Role.OFFICIAL, Role.ADMIN})
+
+
+class Language(Vocabulary):
+    """The interface's languages, and the languages content is written in."""
+
+    FR = "fr"
+    NL = "nl"
+    EN = "en"
+
+    @classmethod
+    def _labels(cls):
+        return _LANGUAGE_LABELS
+
+
+# Each language is named in itself: a reader finds their own.
+_LANGUAGE_LABELS = {Language.FR: "Français", Language.NL: "Nederlands", Language.EN: "English"}
+
+
+# --- Ideas and comments -------------------------------------------------------------
+
+
+class IdeaStatus(Vocabulary):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    HIDDEN = "hidden"
+    WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def _labels(cls):
+        return _IDEA_STATUS_LABELS
+
+
+_IDEA_STATUS_LABELS = {
+    IdeaStatus.PENDING: _l("Waiting for moderation"),
+    IdeaStatus.PUBLISHED: _l("Published"),
+    IdeaStatus.REJECTED: _l("Not published"),
+    IdeaStatus.HIDDEN: _l("Hidden by moderation"),
+    IdeaStatus.WITHDRAWN: _l("Withdrawn"),
+}
+# Visible to everyone (hidden ideas as a placeholder).
+PUBLIC_IDEA_STATUSES = frozenset({IdeaStatus.PUBLISHED, IdeaStatus.WITHDRAWN, IdeaStatus.HIDDEN})
+# Listed and readable in full.
+LISTED_IDEA_STATUSES = frozenset({IdeaStatus.PUBLISHED, IdeaStatus.WITHDRAWN})
+# The author may still edit or withdraw.
+OPEN_IDEA_STATUSES = frozenset({IdeaStatus.PENDING, IdeaStatus.PUBLISHED, IdeaStatus.REJECTED})
+
+
+class OfficialStatus(Vocabulary):
+    UNDER_REVIEW = "under_review"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    IMPLEMENTED = "implemented"
+    NOT_RETAINED = "not_retained"
+
+    @classmethod
+    def _labels(cls):
+        return _OFFICIAL_STATUS_LABELS
+
+
+_OFFICIAL_STATUS_LABELS = {
+    OfficialStatus.UNDER_REVIEW: _l("Under review"),
+    OfficialStatus.ACCEPTED: _l("Accepted"),
+    OfficialStatus.IN_PROGRESS: _l("In progress"),
+    OfficialStatus.IMPLEMENTED: _l("Implemented"),
+    OfficialStatus.NOT_RETAINED: _l("Not retained"),
+}
+# An answer that closes an idea to supports.
+CLOSED_OFFICIAL_STATUSES = frozenset({OfficialStatus.IMPLEMENTED, OfficialStatus.NOT_RETAINED})
+# An answer that must come with a public response text.
+RESPONSE_REQUIRED_STATUSES = frozenset({OfficialStatus.ACCEPTED, OfficialStatus.NOT_RETAINED})
+
+
+class CommentStatus(Vocabulary):
+    VISIBLE = "visible"
+    DELETED = "deleted"
+    HIDDEN = "hidden"
+
+    @classmethod
+    def _labels(cls):
+        return _COMMENT_STATUS_LABELS
+
+
+_COMMENT_STATUS_LABELS = {
+    CommentStatus.VISIBLE: _l("Visible"),
+    CommentStatus.DELETED: _l("Comment deleted"),
+    CommentStatus.HIDDEN: _l("Comment hidden by moderation"),
+}
+
+
+# --- Moderation ---------------------------------------------------------------------
+
+
+class Reason(Vocabulary):
+    """Why something was reported, rejected, hidden or sanctioned."""
+
+    SPAM = "spam"
+    OFFENSIVE = "offensive"
+    OFF_TOPIC = "off_topic"
+    DUPLICATE = "duplicate"
+    NOT_A_PROPOSAL = "not_a_proposal"
+    PERSONAL_DATA = "personal_data"
+    HARASSMENT = "harassment"
+    REPEATED = "repeated"
+    # The system's own category: hidden automatically after several reports.
+    REPORTED = "reported"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return _REASON_LABELS
+
+
+_REASON_LABELS = {
+    Reason.SPAM: _l("Spam or advertising"),
+    Reason.OFFENSIVE: _l("Offensive or hateful"),
+    Reason.OFF_TOPIC: _l("Off-topic"),
+    Reason.DUPLICATE: _l("Duplicate of another idea"),
+    Reason.NOT_A_PROPOSAL: _l("Not a proposal"),
+    Reason.PERSONAL_DATA: _l("Personal data"),
+    Reason.HARASSMENT: _l("Harassment"),
+    Reason.REPEATED: _l("Repeated breaches of the rules"),
+    Reason.REPORTED: _l("Reported by several participants, awaiting review"),
+    Reason.OTHER: _l("Other"),
+}
+# Why a citizen reports an idea or a comment.
+REPORT_REASONS = (Reason.SPAM, Reason.OFFENSIVE, Reason.OFF_TOPIC, Reason.DUPLICATE, Reason.OTHER)
+# Why a moderator rejects a pending idea.
+REJECT_REASONS = (
+    Reason.DUPLICATE,
+    Reason.OFF_TOPIC,
+    Reason.NOT_A_PROPOSAL,
+    Reason.OFFENSIVE,
+    Reason.OTHER,
+)
+# Why a moderator hides an idea or a comment.
+MODERATOR_HIDE_REASONS = (
+    Reason.SPAM,
+    Reason.OFFENSIVE,
+    Reason.OFF_TOPIC,
+    Reason.DUPLICATE,
+    Reason.PERSONAL_DATA,
+    Reason.OTHER,
+)
+# Why an idea or a comment is hidden: a moderator's reasons, or the system's.
+HIDE_REASONS = (*MODERATOR_HIDE_REASONS, Reason.REPORTED)
+# Why a citizen is suspended or banned.
+SANCTION_REASONS = (
+    Reason.SPAM,
+    Reason.OFFENSIVE,
+    Reason.HARASSMENT,
+    Reason.REPEATED,
+    Reason.OTHER,
+)
+
+
+class ModerationActionKind(Vocabulary):
+    """What the moderation log records. AUTO_HIDE is written by the system."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    HIDE = "hide"
+    RESTORE = "restore"
+    KEEP_HIDDEN = "keep_hidden"
+    DISMISS_REPORTS = "dismiss_reports"
+    AUTO_HIDE = "auto_hide"
+    MARK_DUPLICATE = "mark_duplicate"
+    SUSPEND = "suspend"
+    BAN = "ban"
+    LIFT_SANCTION = "lift_sanction"
+    CHANGE_ROLE = "change_role"
+
+    @classmethod
+    def _labels(cls):
+        return _ACTION_LABELS
+
+
+_ACTION_LABELS = {
+    ModerationActionKind.APPROVE: _l("Approved"),
+    ModerationActionKind.REJECT: _l("Rejected"),
+    ModerationActionKind.HIDE: _l("Hidden"),
+    ModerationActionKind.RESTORE: _l("Restored"),
+    ModerationActionKind.KEEP_HIDDEN: _l("Kept hidden"),
+    ModerationActionKind.DISMISS_REPORTS: _l("Reports dismissed"),
+    ModerationActionKind.AUTO_HIDE: _l("Hidden automatically after reports"),
+    ModerationActionKind.MARK_DUPLICATE: _l("Marked as duplicate"),
+    ModerationActionKind.SUSPEND: _l("Suspended"),
+    ModerationActionKind.BAN: _l("Banned"),
+    ModerationActionKind.LIFT_SANCTION: _l("Suspension or ban lifted"),
+    ModerationActionKind.CHANGE_ROLE: _l("Role changed"),
+}
+
+
+class TargetType(Vocabulary):
+    """What a moderation action or a report is about."""
+
+    IDEA = "idea"
+    COMMENT = "comment"
+    USER = "user"
+
+    @classmethod
+    def _labels(cls):
+        return _TARGET_LABELS
+
+
+_TARGET_LABELS = {
+    TargetType.IDEA: _l("Idea"),
+    TargetType.COMMENT: _l("Comment"),
+    TargetType.USER: _l("Participant"),
+}
+
+
+# --- Notifications ------------------------------------------------------------------
+
+
+class EmailGroup(Vocabulary):
+    """The notification emails a user can switch off, one group each."""
+
+    MODERATION = "moderation"
+    RESPONSES = "responses"
+    COMMENTS = "comments"
+    SUPPORTED = "supported"
+
+    @classmethod
+    def _labels(cls):
+        return _GROUP_LABELS
+
+
+_GROUP_LABELS = {
+    EmailGroup.MODERATION: _l(
+        "Moderation decisions about my ideas (published, not published, hidden...)"
+    ),
+    EmailGroup.RESPONSES: _l("Official responses to my ideas"),
+    EmailGroup.COMMENTS: _l("New comments on my ideas"),
+    EmailGroup.SUPPORTED: _l("News about ideas I support (official responses, duplicates)"),
+}
+
+
+class NotificationKind(Vocabulary):
+    """What a notification tells; its label is the email's subject."""
+
+    IDEA_APPROVED = "idea_approved"
+    IDEA_REJECTED = "idea_rejected"
+    IDEA_HIDDEN = "idea_hidden"
+    IDEA_RESTORED = "idea_restored"
+    IDEA_DUPLICATE = "idea_duplicate"
+    IDEA_ANSWERED = "idea_answered"
+    SUPPORTED_IDEA_ANSWERED = "supported_idea_answered"
+    IDEA_COMMENTED = "idea_commented"
+
+    @classmethod
+    def _labels(cls):
+        return _NOTIFICATION_LABELS
+
+    @property
+    def group(self) -> EmailGroup:
+        """The email group a recipient switches off to stop this kind."""
+        return _NOTIFICATION_GROUPS[self]
+
+
+_NOTIFICATION_LABELS = {
+    NotificationKind.IDEA_APPROVED: _l("Your idea has been published"),
+    NotificationKind.IDEA_REJECTED: _l("Your idea was not published"),
+    NotificationKind.IDEA_HIDDEN: _l("Your idea has been hidden by moderation"),
+    NotificationKind.IDEA_RESTORED: _l("Your idea is visible again"),
+    NotificationKind.IDEA_DUPLICATE: _l("An idea was marked as a duplicate"),
+    NotificationKind.IDEA_ANSWERED: _l("An official response to your idea"),
+    NotificationKind.SUPPORTED_IDEA_ANSWERED: _l("An official response to an idea you support"),
+    NotificationKind.IDEA_COMMENTED: _l("A new comment on your idea"),
+}
+# IDEA_DUPLICATE is "moderation" for the author, "supported" for supporters.
+_NOTIFICATION_GROUPS = {
+    NotificationKind.IDEA_APPROVED: EmailGroup.MODERATION,
+    NotificationKind.IDEA_REJECTED: EmailGroup.MODERATION,
+    NotificationKind.IDEA_HIDDEN: EmailGroup.MODERATION,
+    NotificationKind.IDEA_RESTORED: EmailGroup.MODERATION,
+    NotificationKind.IDEA_DUPLICATE: EmailGroup.MODERATION,
+    NotificationKind.IDEA_ANSWERED: EmailGroup.RESPONSES,
+    NotificationKind.SUPPORTED_IDEA_ANSWERED: EmailGroup.SUPPORTED,
+    NotificationKind.IDEA_COMMENTED: EmailGroup.COMMENTS,
+}
+
+
+# --- Permissions --------------------------------------------------------------------
+
+
+class Denial(Vocabulary):
+    """Why a permission verb said no. Its label is the one message a person reads."""
+
+    ANONYMOUS = "anonymous"
+    UNCONFIRMED = "unconfirmed"
+    SUSPENDED = "suspended"
+    BANNED = "banned"
+    DELETED = "deleted"
+    NOT_STAFF = "not_staff"
+    NOT_RESPONDER = "not_responder"
+    NOT_ADMIN = "not_admin"
+    NOT_AUTHOR = "not_author"
+    OWN_IDEA = "own_idea"
+    OWN_CONTENT = "own_content"
+    OWN_ACCOUNT = "own_account"
+    PROTECTED_ACCOUNT = "protected_account"
+    NOT_VISIBLE = "not_visible"
+    SUPPORTS_CLOSED = "supports_closed"
+    COMMENTS_CLOSED = "comments_closed"
+    LOCKED = "locked"
+    EDIT_WINDOW_PASSED = "edit_window_passed"
+    WRONG_STATE = "wrong_state"
+    WRONG_PASSWORD = "wrong_password"
+
+    @classmethod
+    def _labels(cls):
+        return _DENIAL_LABELS
+
+
+_DENIAL_LABELS = {
+    Denial.ANONYMOUS: _l("Please log in to continue."),
+    Denial.UNCONFIRMED: _l(
+        "Please confirm your email address first: follow the link we sent you, "
+        "or ask for a new one on your account page."
+    ),
+    Denial.SUSPENDED: _l("Your account is suspended: you cannot take part for now."),
+    Denial.BANNED: _l("Your account has been banned by the moderators. You can no longer log in."),
+    Denial.DELETED: _l("This account has been deleted."),
+    Denial.NOT_STAFF: _l("Only moderators can do this."),
+    Denial.NOT_RESPONDER: _l("Only officials can do this."),
+    Denial.NOT_ADMIN: _l("Only administrators can do this."),
+    Denial.NOT_AUTHOR: _l("Only the author can do this."),
+    Denial.OWN_IDEA: _l("You cannot support your own idea."),
+    Denial.OWN_CONTENT: _l("You cannot do this on your own contribution."),
+    Denial.OWN_ACCOUNT: _l("You cannot do this on your own account."),
+    Denial.PROTECTED_ACCOUNT: _l("You cannot act on this account."),
+    Denial.NOT_VISIBLE: _l("This page does not exist."),
+    Denial.SUPPORTS_CLOSED: _l("This idea no longer takes supports."),
+    Denial.COMMENTS_CLOSED: _l("Comments are closed on this idea."),
+    Denial.LOCKED: _l(
+        "This idea can no longer be edited: once someone else supports it or an "
+        "official answers it, its text stays as they read it. You can still "
+        "withdraw it, or explain a change in a comment."
+    ),
+    Denial.EDIT_WINDOW_PASSED: _l(
+        "A comment can be changed during 15 minutes after it is posted. "
+        "You can still delete it and write a new one."
+    ),
+    Denial.WRONG_STATE: _l("This is no longer possible."),
+    Denial.WRONG_PASSWORD: _l("Your password is not correct."),
+}

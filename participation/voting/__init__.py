@@ -1,9 +1,0 @@
-"""Supporting ideas (and withdrawing a support)."""
-
-from flask import Blueprint
-
-from participation.i18n import PREFIX
-
-bp = Blueprint("voting", __name__, url_prefix=f"{PREFIX}/ideas")
-
-from participation.voting import routes  # noqa: E402,F401

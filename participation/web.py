@@ -1,0 +1,112 @@
+"""The web layer's one request lifecycle, shared by every blueprint.
+
+A view reads: parse -> ask permission -> call a service inside `transaction()`
+-> redirect. `transaction()` is the only place a view commits:
+
+    with transaction(form) as outcome:
+        idea = service.propose_idea(current_user, form.to_input())
+    if outcome.failed:
+        return render_template(..., form=form), 400
+    return redirect(...)
+
+On success it commits once, at the end. On a `DomainError` it rolls back and
+maps the error onto the form field it names (or the whole form), or, without a
+form, onto a flash message. A `PermissionDenied` that a view did not foresee
+(a race: the idea closed meanwhile) is handled the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import abort, flash, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from participation.extensions import db
+from participation.parsing import page_number, parse_id  # noqa: F401 - re-exported for views
+from participation.permissions import Decision, can_view_idea
+from participation.services import DomainError
+from participation.vocabulary import Denial
+
+
+@dataclass
+class Outcome:
+    error: DomainError | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+
+def apply_domain_error(form: FlaskForm, error: DomainError) -> None:
+    """Show a service's error on the field it belongs to (or on the whole form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*list(field.errors or []), error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@contextmanager
+def transaction(form: FlaskForm | None = None, *, flash_errors: bool = True) -> Iterator[Outcome]:
+    """Commit once on success; on a DomainError roll back and report it (on the form,
+    else as a flash message unless `flash_errors` is False: the view answers itself)."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except DomainError as error:
+        db.session.rollback()
+        outcome.error = error
+        if form is not None:
+            apply_domain_error(form, error)
+        elif flash_errors:
+            flash(error.message, "error")
+        return
+    db.session.commit()
+
+
+def commit() -> None:
+    """For writes that cannot fail on a rule (marking notifications read...)."""
+    with transaction():
+        pass
+
+
+# --- Parsing and loading what a URL names -----------------------------------------------
+
+
+def idea_or_404(idea_id: int):
+    """The idea if this visitor may see it; 404 otherwise (never reveal pending ideas)."""
+    from participation.services.ideas import load_idea
+
+    idea = load_idea(idea_id)
+    if idea is None or not can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
+PARTICIPATION_DENIALS = frozenset({Denial.ANONYMOUS, Denial.UNCONFIRMED, Denial.SUSPENDED})
+
+
+def refusal(decision: Decision, action: str = ""):
+    """The page for a refused permission: 404 when the thing is not visible; a page
+    that says why (and how to fix it) otherwise, with a 403."""
+    if decision.reason == Denial.NOT_VISIBLE:
+        abort(404)
+    return (
+        render_template(
+            "errors/refused.html", reason=decision.reason, decision=decision, action=action
+        ),
+        403,
+    )
+
+
+def filters_url(filters, **changes) -> str:
+    """A list view's URL with some of its filters changed, e.g. page=2."""
+    return url_for(filters.endpoint, **filters.endpoint_args, **filters.args(**changes))
+
+
+def public_idea_url(idea_id: int) -> str:
+    return url_for("ideas.detail", idea_id=idea_id)
