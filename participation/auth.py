@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
             User,
             int(uid),
             options=[with_expression(User.unread_notification_count, unread_count_of_user())],
+            populate_existing=True,
         )
         if user is None or user.is_deleted or user.session_token != token:
             return None

@@ -290,7 +290,7 @@ def test_reset_token_is_not_a_confirmation_token(client, mailbox, app, make_user
 def test_unconfirmed_user_browses_sees_why_and_asks_for_a_new_link(
     client, make_user, login, mailbox, app
 ):
-    from participation.permissions import can_participate, participation_block_reason
+    from participation.permissions import can_participate
 
     user = make_user(confirmed=False, email="waiting@example.be")
     login(client, user)
@@ -299,8 +299,8 @@ def test_unconfirmed_user_browses_sees_why_and_asks_for_a_new_link(
     body = html(home)
     assert "Please confirm your email address to propose, support, comment or report" in body
     assert "/en/account/confirm/resend" in body
-    assert can_participate(user) is False
-    assert participation_block_reason(user) == "unconfirmed"
+    assert not can_participate(user)
+    assert can_participate(user).reason == "unconfirmed"
     # Trying to propose tells them why, instead of showing the form.
     propose = client.get("/en/ideas/new")
     assert propose.status_code in (200, 403)

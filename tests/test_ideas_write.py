@@ -343,7 +343,9 @@ def test_deleted_author_shows_as_former_participant(client, make_user, make_idea
         from participation.models import User
         from participation.services.accounts import delete_account
 
-        delete_account(db.session.get(User, author.id))
+        from conftest import PASSWORD
+
+        delete_account(db.session.get(User, author.id), PASSWORD)
         db.session.commit()
     html = client.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
     assert "Former participant" in html

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from participation.extensions import db
 from participation.models import EmailPreference, Idea, Notification, User
 from participation.services import notifications as service
+from participation.vocabulary import NotificationKind
 
 
 def notify(app, recipient, kind, idea=None, commit=True, **data):
@@ -48,7 +49,7 @@ SAMPLE_DATA = {
 def test_every_kind_gives_a_text_and_html_email_with_an_unsubscribe_link(
     app, make_user, make_idea, mailbox
 ):
-    assert set(SAMPLE_DATA) == set(service.KINDS)
+    assert set(SAMPLE_DATA) == set(NotificationKind.values())
     author = make_user()
     idea = make_idea(author=author, title="Trees <em>everywhere</em>")
     for kind, data in SAMPLE_DATA.items():
@@ -61,7 +62,7 @@ def test_every_kind_gives_a_text_and_html_email_with_an_unsubscribe_link(
         assert "<script>" not in html  # the display name is escaped
         assert "/en/notifications/unsubscribe/" in text and "/en/notifications/unsubscribe/" in html
         assert mail["List-Unsubscribe"].startswith("<http")
-        assert str(service.SUBJECTS[kind]) == mail["Subject"]
+        assert NotificationKind(kind).label == mail["Subject"]
     assert count(app, recipient_id=author.id) == len(SAMPLE_DATA)
     text = mailbox.text(mailbox.last(author.email))
     assert "There is a new comment on your idea" in text

@@ -120,7 +120,7 @@ def test_unconfirmed_and_suspended_get_a_clear_message(
     login(unconfirmed, make_user(confirmed=False))
     response = unconfirmed.get(f"/en/moderation/report/idea/{idea.id}")
     assert response.status_code == 403
-    assert "Please confirm your email address before reporting" in response.get_data(as_text=True)
+    assert "Please confirm your email address first" in response.get_data(as_text=True)
     response = unconfirmed.submit(
         f"/en/moderation/report/idea/{idea.id}", {"reason": "spam"}, page="/en/"
     )
@@ -156,7 +156,7 @@ def test_author_cannot_report_own_idea(app, make_client, login, make_user, make_
         f"/en/moderation/report/idea/{idea.id}", {"reason": "spam"}, page="/en/"
     )
     assert response.status_code == 403
-    assert "You cannot report your own content." in response.get_data(as_text=True)
+    assert "You cannot do this on your own contribution." in response.get_data(as_text=True)
 
 
 def test_three_reports_hide_an_idea_until_a_moderator_restores_it(

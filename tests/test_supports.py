@@ -50,12 +50,12 @@ def test_support_is_counted_once_and_locks_the_idea(app, make_user, make_idea):
 @pytest.mark.parametrize(
     ("status", "closed", "user_kwargs", "own", "code"),
     [
-        ("withdrawn", False, {}, False, "closed"),
-        ("hidden", False, {}, False, "closed"),
-        ("pending", False, {}, False, "closed"),
-        ("rejected", False, {}, False, "closed"),
-        ("published", True, {}, False, "closed"),
-        ("published", False, {}, True, "author"),
+        ("withdrawn", False, {}, False, "supports_closed"),
+        ("hidden", False, {}, False, "supports_closed"),
+        ("pending", False, {}, False, "supports_closed"),
+        ("rejected", False, {}, False, "supports_closed"),
+        ("published", True, {}, False, "supports_closed"),
+        ("published", False, {}, True, "own_idea"),
         ("published", False, {"confirmed": False}, False, "unconfirmed"),
         ("published", False, {"suspended": True}, False, "suspended"),
     ],
@@ -131,7 +131,7 @@ def test_unconfirmed_user_gets_a_clear_message(client, make_user, make_idea, log
     response = client.submit(f"/en/ideas/{idea.id}/support", page=page)
     assert response.status_code == 302
     html = client.get(page).get_data(as_text=True)
-    assert "Please confirm your email address before supporting ideas" in html
+    assert "Please confirm your email address first" in html
     assert _state(app, idea.id)[:2] == (0, 0)
 
 

@@ -15,7 +15,8 @@ from participation.permissions import can_change_role, can_manage_roles
 from participation.services import accounts as account_service
 from participation.services import moderation as service
 from participation.vocabulary import Role
-from participation.web import refusal, transaction
+from participation.security import render_error
+from participation.web import transaction
 
 USERS_PER_PAGE = 50
 
@@ -71,9 +72,8 @@ def change_role(user_id: int):
     target = db.session.get(User, user_id)
     if target is None or target.is_deleted:
         abort(404)
-    decision = can_change_role(current_user, target)
-    if not decision:
-        return refusal(decision)
+    if not can_change_role(current_user, target):
+        return render_error(403, _("You cannot change your own role."))
     form = RoleForm()
     if form.validate_on_submit():
         with transaction(form) as outcome:

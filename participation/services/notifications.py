@@ -44,6 +44,7 @@ def reason_label(code: str | None) -> str:
 
 
 def email_group(kind: NotificationKind, recipient_id: int, idea: Any = None) -> EmailGroup:
+    kind = NotificationKind(kind)
     if (
         kind == NotificationKind.IDEA_DUPLICATE
         and idea is not None
@@ -225,8 +226,8 @@ def _build_email(
         describe=describe,
         reason_label=reason_label,
         status_label=status_label,
-        subject_line=kind.label,
-        group_label=group.label,
+        subject_line=kind.lazy_label,
+        group_label=group.lazy_label,
         links=links,
         unsubscribe_link=unsubscribe,
         preferences_link=external_url("notifications.preferences", lang_code=language),
