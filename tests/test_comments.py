@@ -140,9 +140,7 @@ def test_unconfirmed_user_cannot_comment(client, make_user, make_idea, login, ap
         as_text=True
     )
     client.submit(f"{page}/comments", {"body": "Hello there"}, page=page)
-    assert "Please confirm your email address first" in client.get(page).get_data(
-        as_text=True
-    )
+    assert "Please confirm your email address first" in client.get(page).get_data(as_text=True)
     assert _comments(app, idea.id) == []
 
 

@@ -340,10 +340,10 @@ def test_deleted_author_shows_as_former_participant(client, make_user, make_idea
     author = make_user(display_name="Soon gone")
     idea = make_idea(author=author)
     with app.app_context():
+        from conftest import PASSWORD
+
         from participation.models import User
         from participation.services.accounts import delete_account
-
-        from conftest import PASSWORD
 
         delete_account(db.session.get(User, author.id), PASSWORD)
         db.session.commit()

@@ -12,10 +12,10 @@ from participation.extensions import db
 from participation.models import User
 from participation.parsing import page_number
 from participation.permissions import can_change_role, can_manage_roles
+from participation.security import render_error
 from participation.services import accounts as account_service
 from participation.services import moderation as service
 from participation.vocabulary import Role
-from participation.security import render_error
 from participation.web import transaction
 
 USERS_PER_PAGE = 50

@@ -74,7 +74,7 @@ def register(
         password_hash=hash_password(password),
         language=language,
         municipality_id=municipality_id,
-        role="citizen",
+        role=Role.CITIZEN,
     )
     db.session.add(user)
     db.session.flush()

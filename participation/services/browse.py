@@ -297,7 +297,7 @@ def challenge_summaries() -> list[ChallengeSummary]:
 def most_supported(limit: int = 6) -> list[Idea]:
     query = (
         listed()
-        .where(Idea.status == "published")
+        .where(Idea.status == IdeaStatus.PUBLISHED)
         .order_by(Idea.support_count.desc(), Idea.published_at.desc(), Idea.id.desc())
         .limit(limit)
     )

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from participation.extensions import db
 from participation.models import Idea
+from participation.vocabulary import IdeaStatus
 
 # Longest search string we read; the rest is ignored.
 MAX_QUERY_LENGTH = 200
@@ -142,7 +143,7 @@ def similar_ideas(text: str, limit: int = 5, exclude_id: int | None = None) -> l
     words = significant_words(text)
     if not words:
         return []
-    query = select(Idea).where(Idea.status == "published")
+    query = select(Idea).where(Idea.status == IdeaStatus.PUBLISHED)
     if exclude_id is not None:
         query = query.where(Idea.id != exclude_id)
     query, found = apply_search(query, words, any_term=True)
