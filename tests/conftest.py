@@ -315,7 +315,8 @@ def make_user(app):
     from participation.services.passwords import hash_password
 
     counter = {"n": 0}
-    hashed = hash_password(PASSWORD)
+    with app.app_context():  # TestConfig's cheap hash, like the app under test
+        hashed = hash_password(PASSWORD)
 
     def make(
         role: str = "citizen",

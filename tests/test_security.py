@@ -84,6 +84,25 @@ def test_production_cookies_are_secure(app_config):
         dispose(app)
 
 
+def test_production_hashes_passwords_with_full_cost_scrypt(app, app_config):
+    """Only TestConfig lowers the cost; production keeps Werkzeug's full scrypt."""
+    from config import Config, ProductionConfig
+    from participation.services.passwords import hash_password, verify_password
+
+    assert Config.PASSWORD_HASH_METHOD == ProductionConfig.PASSWORD_HASH_METHOD == "scrypt"
+    production = create_app("production", {**app_config, "SECRET_KEY": "a-long-production-key"})
+    try:
+        with production.app_context():
+            stored = hash_password(PASSWORD)
+            assert stored.startswith("scrypt:32768:8:1$")
+            assert verify_password(stored, PASSWORD)
+            assert not verify_password(stored, PASSWORD + "x")
+    finally:
+        dispose(production)
+    with app.app_context():
+        assert hash_password(PASSWORD).startswith("scrypt:128:8:1$")
+
+
 def dispose(app) -> None:
     """Close this extra app's connections now, not when the GC finds them."""
     from participation.extensions import db

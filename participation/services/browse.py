@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, false, func, select
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
@@ -101,7 +102,8 @@ class Filters:
 
     def url(self, **changes) -> str:
         """This view's URL with some values changed, e.g. url(page=2)."""
-        return url_for(self.endpoint, **self.endpoint_args, **self.args(**changes))
+        values: dict[str, Any] = {**self.endpoint_args, **self.args(**changes)}
+        return url_for(self.endpoint, **values)
 
     @property
     def default_sort(self) -> str:
@@ -258,7 +260,7 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
         query, found = search.apply_search(query, terms)
     elif filters.q:
         # Only punctuation: nothing can match.
-        query = query.where(False)
+        query = query.where(false())
 
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))

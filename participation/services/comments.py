@@ -139,9 +139,9 @@ def threads(idea: Idea) -> list[Thread]:
             result.append(thread)
     for comment in comments:
         if comment.parent_id is not None and comment.status in ("visible", "hidden"):
-            thread = by_id.get(comment.parent_id)
-            if thread is not None:
-                thread.replies.append(comment)
+            parent = by_id.get(comment.parent_id)
+            if parent is not None:
+                parent.replies.append(comment)
     return [t for t in result if t.comment.status != "deleted" or t.replies]
 
 

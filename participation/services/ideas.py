@@ -107,6 +107,7 @@ def edit_idea(editor: Any, idea: Idea, data: IdeaInput) -> Idea:
             _("This idea can no longer be changed: it already has support or an official answer.")
         )
     data = clean_input(data)
+    assert data.challenge_id is not None  # clean_input refuses an idea without one
     db.session.add(
         IdeaRevision(
             idea_id=idea.id,
