@@ -401,10 +401,11 @@ def lift_sanction(actor: User, user: User, reason_text: str | None = None) -> No
 # --- Roles ----------------------------------------------------------------------------
 
 
-def change_role(actor: User, user: User, role: str | None) -> None:
+def change_role(actor: User | None, user: User, role: str | None) -> None:
+    """Give `user` the `role`, with a log row (actor None: the command line)."""
     if role not in ROLES:
         raise DomainError(_("Please choose a role from the list."), field="role")
-    if actor.id == user.id:
+    if actor is not None and actor.id == user.id:
         raise DomainError(_("You cannot change your own role."), field="role")
     if user.role == role:
         raise DomainError(_("This person already has this role."), field="role")
