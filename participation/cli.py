@@ -15,6 +15,7 @@ from participation.extensions import db
 from participation.models.base import utcnow
 from participation.services import DomainError
 from participation.services import accounts as account_service
+from participation.services import moderation as moderation_service
 from participation.vocabulary import Language, Role
 
 users = AppGroup("users", help="Manage accounts.")
@@ -62,11 +63,19 @@ def create_user(email, display_name, role, language, password):
 @click.argument("email")
 @click.argument("role", type=click.Choice(Role.values()))
 def set_role(email, role):
-    """Give the account with EMAIL the ROLE."""
+    """Give the account with EMAIL the ROLE (logged like the admin page's change)."""
     user = account_service.find_by_email(email)
     if user is None or user.is_deleted:
         raise click.ClickException(f"No account with the email {email}.")
-    account_service.set_role(user, role)
+    if user.role == role:
+        click.echo(f"{user.email} is already {role}.")
+        return
+    try:
+        with force_locale("en"):
+            # No actor: the moderation log shows the change as the system's.
+            moderation_service.change_role(None, user, role)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"{user.email} is now {role}.")
 

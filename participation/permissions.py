@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from typing_extensions import TypeIs
 
 from participation.services import DomainError
 from participation.vocabulary import (
@@ -32,16 +34,11 @@ if TYPE_CHECKING:
 
     from participation.models import Comment, Idea, Notification, User
 
-    Actor: TypeAlias = User | AnonymousUserMixin | None
+    Actor: TypeAlias = User | AnonymousUserMixin
 else:
     Actor = Any
 
 COMMENT_EDIT_MINUTES = 15
-
-
-class Authored(Protocol):
-    author_id: int
-    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +80,7 @@ def require(decision: Decision, field: str | None = None) -> None:
 # --- Accounts ---------------------------------------------------------------------
 
 
-def is_signed_in(user: Actor) -> bool:
+def is_signed_in(user: Actor | None) -> TypeIs[User]:
     return bool(user is not None and user.is_authenticated and not user.is_deleted)
 
 

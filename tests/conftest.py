@@ -22,9 +22,25 @@ from sqlalchemy.engine import make_url
 
 from participation import create_app
 from participation.extensions import db
+from tests.factories import PASSWORD, insert_comment
+from tests.pages import FormClient
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# Under pytest-xdist each worker ("gw0", "gw1", ...) has its own PostgreSQL
+# database (created if missing) and its own Redis key prefix, so that workers
+# never see each other's rows or rate-limit counters.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _for_worker(url: str | None) -> str | None:
+    if not url or not WORKER:
+        return url
+    base = make_url(url)
+    return base.set(database=f"{base.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _for_worker(os.environ.get("TEST_DATABASE_URL"))
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+REDIS_KEY_PREFIX = f"participation-test-{WORKER or 'main'}"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRE_ALL = os.environ.get("PARTICIPATION_REQUIRE_ALL") == "1"
 # Rows created by migrations (reference data), kept between tests.
@@ -104,6 +120,8 @@ def pytest_configure(config):
 
 def pytest_report_header(config):
     lines = [f"database backends: {', '.join(BACKENDS)}"]
+    if TEST_DATABASE_URL:
+        lines.append(f"PostgreSQL test database: {make_url(TEST_DATABASE_URL).database}")
     lines += [f"NOTICE: {n}" for n in _notices]
     return lines
 
@@ -206,6 +224,14 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """This worker's PostgreSQL test database; the test is skipped without one."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL tests not run: TEST_DATABASE_URL is not set.")
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture(scope="session")
 def postgres_ready() -> str:
     assert TEST_DATABASE_URL, "TEST_DATABASE_URL is not set"
     engine = create_engine(TEST_DATABASE_URL)
@@ -257,35 +283,32 @@ def app(app_config):
         db.engine.dispose()
 
 
+@pytest.fixture
+def redis_limiter():
+    """Rate-limit settings on the real Redis at TEST_REDIS_URL, under this worker's
+    own key prefix, and a client to that Redis. The prefix's keys are deleted
+    before and after the test (never the whole Redis database)."""
+    import redis
+
+    assert TEST_REDIS_URL, "TEST_REDIS_URL is not set (mark the test with redis)"
+    server = redis.Redis.from_url(TEST_REDIS_URL)
+
+    def clear():
+        for key in server.scan_iter(f"*{REDIS_KEY_PREFIX}*"):
+            server.delete(key)
+
+    clear()
+    try:
+        yield (
+            {"RATELIMIT_STORAGE_URI": TEST_REDIS_URL, "RATELIMIT_KEY_PREFIX": REDIS_KEY_PREFIX},
+            server,
+        )
+    finally:
+        clear()
+        server.close()
+
+
 # --- Clients with CSRF on --------------------------------------------------------
-
-CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-def csrf_from(html: str) -> str:
-    match = CSRF_RE.search(html) or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, "no csrf_token in the page"
-    return match.group(1)
-
-
-class FormClient:
-    """A test client that reads the CSRF token from the page, as a browser does."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def __getattr__(self, name):
-        return getattr(self.client, name)
-
-    def token(self, page: str = "/en/") -> str:
-        response = self.client.get(page)
-        return csrf_from(response.get_data(as_text=True))
-
-    def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
-        """GET `page` (default: `url`) for a token, then POST `data` to `url`."""
-        data = dict(data or {})
-        data.setdefault("csrf_token", self.token(page or url))
-        return self.client.post(url, data=data, **kwargs)
 
 
 @pytest.fixture
@@ -305,8 +328,6 @@ def runner(app):
 
 # --- Factories -----------------------------------------------------------------
 
-PASSWORD = "correct-horse-battery-staple"
-
 
 @pytest.fixture
 def make_user(app):
@@ -315,7 +336,8 @@ def make_user(app):
     from participation.services.passwords import hash_password
 
     counter = {"n": 0}
-    hashed = hash_password(PASSWORD)
+    with app.app_context():  # TestConfig's cheap hash, like the app under test
+        hashed = hash_password(PASSWORD)
 
     def make(
         role: str = "citizen",
@@ -459,33 +481,12 @@ def make_idea(app, make_user):
 def make_comment(app, make_user):
     """make_comment(idea, author=None, body=..., parent=None, created_at=None) -> Comment
     (detached); keeps idea.comment_count right, as the service does."""
-    from sqlalchemy import update
-
-    from participation.models import Comment, Idea
-    from participation.models.base import utcnow
-    from participation.sanitize import render_markdown
 
     def make(idea, author=None, body: str | None = None, parent=None, created_at=None):
-        author = author or make_user()
-        body = body or "A comment <script>alert('c')</script> with **some** words."
-        with app.app_context():
-            comment = Comment(
-                idea_id=idea.id,
-                author_id=author.id,
-                parent_id=parent.id if parent is not None else None,
-                body_source=body,
-                body_html=render_markdown(body),
-                status="visible",
-                created_at=created_at or utcnow(),
-            )
-            db.session.add(comment)
-            db.session.execute(
-                update(Idea).where(Idea.id == idea.id).values(comment_count=Idea.comment_count + 1)
-            )
-            db.session.commit()
-            db.session.refresh(comment)
-            db.session.expunge(comment)
-        return comment
+        extra = {"body": body} if body else {}
+        return insert_comment(
+            app, idea, author or make_user(), parent=parent, created_at=created_at, **extra
+        )
 
     return make
 

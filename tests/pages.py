@@ -1,4 +1,5 @@
-"""Helpers to read rendered pages in tests: text, CSP-clean markup, translations."""
+"""Helpers to read rendered pages in tests: text, CSP-clean markup, translations,
+and a test client that posts forms with their CSRF token, as a browser does."""
 
 from __future__ import annotations
 
@@ -87,3 +88,34 @@ def unsafe_markup(html: str) -> list[str]:
     parser = _Unsafe()
     parser.feed(html)
     return parser.found
+
+
+# --- Clients with CSRF on --------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html) or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', html)
+    assert match, "no csrf_token in the page"
+    return match.group(1)
+
+
+class FormClient:
+    """A test client that reads the CSRF token from the page, as a browser does."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def token(self, page: str = "/en/") -> str:
+        response = self.client.get(page)
+        return csrf_from(response.get_data(as_text=True))
+
+    def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
+        """GET `page` (default: `url`) for a token, then POST `data` to `url`."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token(page or url))
+        return self.client.post(url, data=data, **kwargs)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from participation.extensions import db
 from participation.models import User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD, municipality_id, reload, user_by_email
 from tests.pages import assert_clean_page, html, translated, without_tokens
 
 NEW_PASSWORD = "tram-quatre-vers-la-gare-du-nord"
@@ -32,33 +32,11 @@ def registration(**overrides) -> dict:
     return data
 
 
-def user_by_email(app, email: str) -> User | None:
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is not None:
-            db.session.expunge(user)
-        return user
-
-
-def fetch_user(app, user_id: int) -> User:
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        db.session.expunge(user)
-        return user
-
-
 def count_users(app, email: str) -> int:
     with app.app_context():
         return db.session.scalar(
             select(func.count()).select_from(User).where(func.lower(User.email) == email.lower())
         )
-
-
-def municipality_id(app, slug: str) -> int:
-    from participation.models import Municipality
-
-    with app.app_context():
-        return db.session.scalar(select(Municipality.id).where(Municipality.slug == slug))
 
 
 @pytest.fixture
@@ -138,7 +116,7 @@ def test_register_with_a_known_email_looks_the_same_and_warns_the_owner(
         html(other)
     ).replace("nobody@example.be", "X")
     assert count_users(app, "owner@example.be") == 1
-    assert fetch_user(app, owner.id).password_hash == owner.password_hash
+    assert reload(app, User, owner.id).password_hash == owner.password_hash
     warning = mailbox.last("owner@example.be")
     assert warning["Content-Language"] == "fr"
     text = mailbox.text(warning)
@@ -284,7 +262,7 @@ def test_reset_token_is_not_a_confirmation_token(client, mailbox, app, make_user
     token = mailbox.link(user.email).rsplit("/", 1)[1]
     response = client.get(f"/en/account/confirm/{token}")
     assert response.status_code == 400
-    assert not fetch_user(app, user.id).is_confirmed
+    assert not reload(app, User, user.id).is_confirmed
 
 
 def test_unconfirmed_user_browses_sees_why_and_asks_for_a_new_link(
@@ -315,7 +293,7 @@ def test_unconfirmed_user_browses_sees_why_and_asks_for_a_new_link(
     assert response.status_code == 200
     assert mailbox.link("waiting@example.be").startswith("/en/account/confirm/")
     assert client.get(link).status_code == 302
-    assert fetch_user(app, user.id).is_confirmed
+    assert reload(app, User, user.id).is_confirmed
     assert "Please confirm your email address" not in html(client.get("/en/"))
 
 
@@ -341,7 +319,7 @@ def test_login_logout(client, make_user, app):
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/en/")
-    assert fetch_user(app, user.id).last_login_at is not None
+    assert reload(app, User, user.id).last_login_at is not None
     assert client.get("/en/account/profile").status_code == 200
     assert client.get("/en/account/logout").status_code == 405  # logout is POST only
     response = client.submit("/en/account/logout", {}, page="/en/")
@@ -508,7 +486,7 @@ def test_reset_link_confirms_an_unconfirmed_address(client, make_user, mailbox, 
     client.submit("/en/account/reset", {"email": "late@example.be"})
     link = mailbox.link("late@example.be")
     client.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert fetch_user(app, user.id).is_confirmed
+    assert reload(app, User, user.id).is_confirmed
 
 
 # --- Profile ------------------------------------------------------------------
@@ -529,7 +507,7 @@ def test_profile_updates_name_language_and_municipality(client, make_user, login
     assert response.headers["Location"].endswith("/nl/account/profile")
     page = html(client.get("/nl/account/profile"))
     assert translated(app, "nl", "Your profile has been saved.") in page
-    saved = fetch_user(app, user.id)
+    saved = reload(app, User, user.id)
     assert (saved.display_name, saved.language, saved.municipality_id) == (
         "Nieuwe Naam",
         "nl",
@@ -548,7 +526,7 @@ def test_profile_bad_input_is_400_and_keeps_it(client, make_user, login, app):
     )
     assert response.status_code == 400
     assert 'id="display_name-error"' in html(response)
-    assert fetch_user(app, user.id).display_name == user.display_name
+    assert reload(app, User, user.id).display_name == user.display_name
 
 
 def test_profile_needs_login(client):
@@ -564,7 +542,7 @@ def test_email_change_waits_for_confirmation(client, make_user, login, mailbox, 
         "/en/account/email", {"email": "New@Example.be"}, page="/en/account/profile"
     )
     assert response.status_code == 302
-    saved = fetch_user(app, user.id)
+    saved = reload(app, User, user.id)
     assert saved.email == "old@example.be"
     assert saved.pending_email == "new@example.be"
     assert "new@example.be" in html(client.get("/en/account/profile"))
@@ -572,7 +550,7 @@ def test_email_change_waits_for_confirmation(client, make_user, login, mailbox, 
     assert link.startswith("/fr/account/confirm/")
     assert mailbox.to("old@example.be") == []
     assert client.get(link).status_code == 302
-    saved = fetch_user(app, user.id)
+    saved = reload(app, User, user.id)
     assert (saved.email, saved.pending_email) == ("new@example.be", None)
     assert saved.is_confirmed
     assert client.get(link).status_code == 400  # used
@@ -586,7 +564,7 @@ def test_email_change_bad_address_is_400(client, make_user, login, app):
     )
     assert response.status_code == 400
     assert 'value="not an address"' in html(response)
-    assert fetch_user(app, user.id).pending_email is None
+    assert reload(app, User, user.id).pending_email is None
 
 
 def test_email_change_to_a_taken_address_is_refused_at_confirmation(
@@ -599,7 +577,7 @@ def test_email_change_to_a_taken_address_is_refused_at_confirmation(
     link = mailbox.link("taken@example.be")
     response = client.get(link)
     assert response.status_code == 400
-    assert fetch_user(app, user.id).email == "mine@example.be"
+    assert reload(app, User, user.id).email == "mine@example.be"
 
 
 def test_password_change_asks_the_current_one_and_signs_out_other_sessions(
@@ -631,7 +609,7 @@ def test_password_change_asks_the_current_one_and_signs_out_other_sessions(
     assert response.status_code == 302
     assert client.get("/en/account/profile").status_code == 200  # this session stays
     assert other.get("/en/account/profile").status_code == 302  # the other one is out
-    login(make_client(), fetch_user(app, user.id), password=NEW_PASSWORD)
+    login(make_client(), reload(app, User, user.id), password=NEW_PASSWORD)
 
 
 # --- Personal data ------------------------------------------------------------
@@ -676,7 +654,7 @@ def test_delete_needs_password_and_confirmation(client, make_user, login, app):
         response = client.submit("/en/account/delete", data)
         assert response.status_code == 400
         assert "field-error" in html(response)
-    assert not fetch_user(app, user.id).is_deleted
+    assert not reload(app, User, user.id).is_deleted
 
 
 def test_delete_account_erases_personal_data_and_keeps_contributions(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from participation.models import User
-from tests.test_moderation import _actions, _get
+from tests.factories import logged_actions, reload
 
 
 @pytest.fixture
@@ -38,8 +38,8 @@ def test_change_role_and_log(app, admin_client, admin, make_user):
         f"/en/admin/users/{citizen.id}/role", {"role": "moderator"}, page="/en/admin/users"
     )
     assert response.status_code == 302
-    assert _get(app, User, citizen.id).role == "moderator"
-    [action] = _actions(app, action="change_role")
+    assert reload(app, User, citizen.id).role == "moderator"
+    [action] = logged_actions(app, action="change_role")
     assert (action.actor_id, action.target_id) == (admin.id, citizen.id)
     log = admin_client.get("/en/moderation/log").get_data(as_text=True)
     assert "Role changed" in log and "Citizen → Moderator" in log
@@ -58,7 +58,7 @@ def test_change_role_bad_input(app, admin_client, make_user):
         ).status_code
         == 404
     )
-    assert _get(app, User, citizen.id).role == "citizen"
+    assert reload(app, User, citizen.id).role == "citizen"
 
 
 def test_admin_cannot_change_own_role(app, admin_client, admin):
@@ -69,7 +69,7 @@ def test_admin_cannot_change_own_role(app, admin_client, admin):
     )
     assert response.status_code == 403
     assert "You cannot change your own role." in response.get_data(as_text=True)
-    assert _get(app, User, admin.id).role == "admin"
+    assert reload(app, User, admin.id).role == "admin"
 
 
 def test_moderator_cannot_change_roles(app, make_client, login, make_user):
@@ -81,7 +81,7 @@ def test_moderator_cannot_change_roles(app, make_client, login, make_user):
             f"/en/admin/users/{target.id}/role", {"role": "admin"}, page="/en/"
         )
         assert response.status_code == 403
-    assert _get(app, User, mod.id).role == "moderator"
+    assert reload(app, User, mod.id).role == "moderator"
 
 
 def test_suspended_and_banned_list(app, admin_client, make_user):

@@ -6,11 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from participation.extensions import db
-from participation.models import Comment, Idea, Municipality, Support, User
+from participation.models import Comment, Idea, Support, User
 from participation.models.base import utcnow
+from tests.factories import municipality_id
 
 TITLE_RE = re.compile(r'class="idea-card-title"[^>]*><a href="([^"]+)"[^>]*>([^<]*)</a>')
 
@@ -46,11 +47,6 @@ def add_supports(app):
             db.session.commit()
 
     return add
-
-
-def municipality_id(app, slug: str) -> int:
-    with app.app_context():
-        return db.session.scalar(select(Municipality.id).where(Municipality.slug == slug))
 
 
 # --- Home page -------------------------------------------------------------------

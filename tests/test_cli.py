@@ -6,16 +6,9 @@ from sqlalchemy import func, select
 
 from participation.extensions import db
 from participation.models import User
+from tests.factories import logged_actions, user_by_email
 
 STRONG = "une-longue-phrase-de-passe"
-
-
-def get_user(app, email: str) -> User | None:
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.email == email))
-        if user is not None:
-            db.session.expunge(user)
-        return user
 
 
 def test_users_create_with_password_option(runner, app, client):
@@ -37,7 +30,7 @@ def test_users_create_with_password_option(runner, app, client):
     )
     assert result.exit_code == 0, result.output
     assert "Created admin chef@example.be" in result.output
-    user = get_user(app, "chef@example.be")
+    user = user_by_email(app, "chef@example.be")
     assert (user.role, user.display_name, user.language) == ("admin", "Chef", "nl")
     assert user.is_confirmed
     assert user.password_hash.startswith("scrypt:")
@@ -53,7 +46,7 @@ def test_users_create_asks_for_the_password(runner, app):
     assert result.exit_code == 0, result.output
     assert "Password" in result.output
     assert STRONG not in result.output  # hidden input
-    user = get_user(app, "mod@example.be")
+    user = user_by_email(app, "mod@example.be")
     assert user.role == "moderator"
     assert user.display_name == "mod"
 
@@ -65,7 +58,7 @@ def test_users_create_prompt_asks_again_when_the_repeat_differs(runner, app):
     )
     assert result.exit_code == 0, result.output
     assert "do not match" in result.output.lower() or "error" in result.output.lower()
-    assert get_user(app, "typo@example.be").role == "citizen"
+    assert user_by_email(app, "typo@example.be").role == "citizen"
 
 
 def test_users_create_refuses_weak_passwords_and_duplicates(runner, app, make_user):
@@ -74,7 +67,7 @@ def test_users_create_refuses_weak_passwords_and_duplicates(runner, app, make_us
     )
     assert result.exit_code == 1
     assert "too common" in result.output
-    assert get_user(app, "weak@example.be") is None
+    assert user_by_email(app, "weak@example.be") is None
     make_user(email="taken@example.be")
     result = runner.invoke(
         args=["users", "create", "--email", "taken@example.be", "--password", STRONG]
@@ -88,7 +81,7 @@ def test_users_create_refuses_unknown_roles(runner, app):
         args=["users", "create", "--email", "x@example.be", "--role", "king", "--password", STRONG]
     )
     assert result.exit_code == 2
-    assert get_user(app, "x@example.be") is None
+    assert user_by_email(app, "x@example.be") is None
 
 
 def test_users_set_role(runner, app, make_user):
@@ -96,11 +89,38 @@ def test_users_set_role(runner, app, make_user):
     result = runner.invoke(args=["users", "set-role", "PIETER@example.be", "official"])
     assert result.exit_code == 0, result.output
     assert "pieter@example.be is now official" in result.output
-    assert get_user(app, "pieter@example.be").role == "official"
+    assert user_by_email(app, "pieter@example.be").role == "official"
     assert runner.invoke(args=["users", "set-role", user.email, "emperor"]).exit_code == 2
     missing = runner.invoke(args=["users", "set-role", "nobody@example.be", "admin"])
     assert missing.exit_code == 1
     assert "No account" in missing.output
+
+
+def test_users_set_role_writes_the_same_log_row_as_the_admin_page(runner, app, make_user):
+    """The command line goes through the admin page's service: one change_role row,
+    by the system (no actor), with the roles before and after."""
+    import json
+
+    user = make_user(email="nadia@example.be")
+    result = runner.invoke(args=["users", "set-role", user.email, "moderator"])
+    assert result.exit_code == 0, result.output
+    [action] = logged_actions(app)
+    assert (action.action, action.target_type, action.target_id) == ("change_role", "user", user.id)
+    assert (action.actor_id, action.target_user_id) == (None, user.id)
+    assert json.loads(action.details) == {"before": "citizen", "after": "moderator"}
+    # Giving the role a person already has changes nothing and logs nothing.
+    again = runner.invoke(args=["users", "set-role", user.email, "moderator"])
+    assert again.exit_code == 0, again.output
+    assert "already moderator" in again.output
+    assert len(logged_actions(app)) == 1
+
+
+def test_users_set_role_shows_in_the_moderation_log(runner, client, login, make_user):
+    admin = make_user(role="admin")
+    runner.invoke(args=["users", "set-role", make_user().email, "official"])
+    login(client, admin)
+    log = client.get("/en/moderation/log").get_data(as_text=True)
+    assert "Role changed" in log and "Citizen → Official" in log and "System" in log
 
 
 def test_demo_load_is_idempotent(runner, app, client):

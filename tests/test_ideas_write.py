@@ -11,6 +11,7 @@ from participation.extensions import db
 from participation.models import Challenge, Idea, IdeaRevision, Municipality, Support
 from participation.services import DomainError
 from participation.services import ideas as service
+from tests.factories import reload
 from tests.pages import unsafe_markup
 
 XSS_TITLE = "Bike <script>alert(1)</script> <svg onload=alert(2)> lanes"
@@ -50,13 +51,6 @@ def _form(app, **overrides):
     }
     data.update(overrides)
     return data
-
-
-def _idea(app, idea_id):
-    with app.app_context():
-        idea = db.session.get(Idea, idea_id)
-        db.session.expunge(idea)
-        return idea
 
 
 def _count_ideas(app):
@@ -107,7 +101,7 @@ def test_propose_creates_pending_idea(client, make_user, login, app, make_client
     response = client.submit("/fr/ideas/new", _form(app, language="fr"))
     assert response.status_code == 302, response.get_data(as_text=True)
     idea_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
-    idea = _idea(app, idea_id)
+    idea = reload(app, Idea, idea_id)
     assert idea.status == "pending"
     assert idea.published_at is None
     assert idea.language == "fr"
@@ -125,7 +119,7 @@ def test_propose_publishes_at_once_without_premoderation(client, make_user, logi
     login(client, make_user())
     response = client.submit("/en/ideas/new", _form(app))
     assert response.status_code == 302
-    idea = _idea(app, int(response.headers["Location"].split("/")[-1]))
+    idea = reload(app, Idea, int(response.headers["Location"].split("/")[-1]))
     assert idea.status == "published"
     assert idea.published_at is not None
 
@@ -135,7 +129,7 @@ def test_whole_region_when_no_municipality(client, make_user, login, app, make_c
     login(client, make_user())
     response = client.submit("/en/ideas/new", _form(app, municipality=""))
     idea_id = int(response.headers["Location"].split("/")[-1])
-    assert _idea(app, idea_id).municipality_id is None
+    assert reload(app, Idea, idea_id).municipality_id is None
     page = make_client().get(f"/en/ideas/{idea_id}").get_data(as_text=True)
     assert "The whole Region" in page
 
@@ -179,7 +173,7 @@ def test_title_with_surrounding_spaces_is_stripped(client, make_user, login, app
     login(client, make_user())
     response = client.submit("/en/ideas/new", _form(app, title="   A real title here   "))
     assert response.status_code == 302
-    assert _idea(app, int(response.headers["Location"].split("/")[-1])).title == (
+    assert reload(app, Idea, int(response.headers["Location"].split("/")[-1])).title == (
         "A real title here"
     )
 
@@ -234,7 +228,7 @@ def test_scripts_in_titles_and_descriptions_are_inert(client, make_user, login, 
     response = client.submit("/en/ideas/new", _form(app, title=XSS_TITLE, body=XSS_BODY))
     assert response.status_code == 302, response.get_data(as_text=True)
     idea_id = int(response.headers["Location"].split("/")[-1])
-    idea = _idea(app, idea_id)
+    idea = reload(app, Idea, idea_id)
     assert unsafe_markup(idea.body_html) == []
     for viewer in (client, make_client()):
         html = viewer.get(f"/en/ideas/{idea_id}").get_data(as_text=True)
@@ -410,7 +404,7 @@ def test_author_edits_until_someone_supports(client, make_client, make_user, mak
     assert "Original title text" in page.get_data(as_text=True)
     response = client.submit(f"/en/ideas/{idea.id}/edit", _form(app, title="Improved title text"))
     assert response.status_code == 302
-    assert _idea(app, idea.id).title == "Improved title text"
+    assert reload(app, Idea, idea.id).title == "Improved title text"
     with app.app_context():
         assert db.session.scalars(select(IdeaRevision.title)).all() == ["Original title text"]
     # Bad input: 400, nothing changes.
@@ -427,7 +421,7 @@ def test_author_edits_until_someone_supports(client, make_client, make_user, mak
         f"/en/ideas/{idea.id}/edit", _form(app, title="Sneaky change here"), page="/en/"
     )
     assert response.status_code == 403
-    assert _idea(app, idea.id).title == "Improved title text"
+    assert reload(app, Idea, idea.id).title == "Improved title text"
 
 
 def test_only_the_author_edits(client, make_user, make_idea, login):
@@ -443,7 +437,7 @@ def test_withdraw(client, make_user, make_idea, login, app):
     login(client, author)
     response = client.submit(f"/en/ideas/{idea.id}/withdraw", page=f"/en/ideas/{idea.id}")
     assert response.status_code == 302
-    withdrawn = _idea(app, idea.id)
+    withdrawn = reload(app, Idea, idea.id)
     assert withdrawn.status == "withdrawn"
     assert withdrawn.withdrawn_at is not None
     html = client.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
@@ -457,7 +451,7 @@ def test_withdraw_a_pending_idea(client, make_user, make_idea, login, app):
     idea = make_idea(author=author, status="pending")
     login(client, author)
     client.submit(f"/en/ideas/{idea.id}/withdraw", page=f"/en/ideas/{idea.id}")
-    assert _idea(app, idea.id).status == "withdrawn"
+    assert reload(app, Idea, idea.id).status == "withdrawn"
 
 
 # --- My ideas, nav, export -----------------------------------------------------

@@ -11,7 +11,6 @@ from sqlalchemy.engine import make_url
 
 from participation import create_app
 from participation.extensions import db
-from tests.conftest import TEST_DATABASE_URL
 
 
 def tables(app) -> set[str]:
@@ -71,10 +70,8 @@ def test_check_notices_a_model_without_migration(tmp_path):
 
 
 @pytest.fixture
-def postgres_migrations_url():
-    if not TEST_DATABASE_URL:
-        pytest.skip("PostgreSQL tests not run: TEST_DATABASE_URL is not set.")
-    base = make_url(TEST_DATABASE_URL)
+def postgres_migrations_url(postgres_url):
+    base = make_url(postgres_url)
     # Our own database, next to the suite's one, so parallel runs do not collide.
     url = base.set(database=f"{base.database}_migrations")
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")

@@ -8,51 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from participation.extensions import db
-from participation.models import Comment, Idea, IdeaRevision, ModerationAction, Support, User
+from participation.models import Comment, Idea, IdeaRevision, Support, User
 from participation.models.notifications import Notification
-
-
-def _get(app, model, pk):
-    with app.app_context():
-        obj = db.session.get(model, pk)
-        db.session.expunge(obj)
-        return obj
-
-
-def _actions(app, **where):
-    with app.app_context():
-        query = select(ModerationAction).order_by(ModerationAction.id)
-        for key, value in where.items():
-            query = query.where(getattr(ModerationAction, key) == value)
-        rows = db.session.scalars(query).all()
-        for row in rows:
-            db.session.expunge(row)
-        return rows
-
-
-def _make_comment(
-    app, idea, author, body="A thoughtful comment about bike lanes.", status="visible"
-):
-    from participation.sanitize import render_markdown
-
-    with app.app_context():
-        comment = Comment(
-            idea_id=idea.id,
-            author_id=author.id,
-            body_source=body,
-            body_html=render_markdown(body),
-            status=status,
-        )
-        db.session.add(comment)
-        db.session.execute(
-            Idea.__table__.update()
-            .where(Idea.id == idea.id)
-            .values(comment_count=Idea.comment_count + 1)
-        )
-        db.session.commit()
-        db.session.refresh(comment)
-        db.session.expunge(comment)
-    return comment
+from tests.factories import insert_comment, logged_actions, reload
 
 
 @pytest.fixture
@@ -99,10 +57,10 @@ def test_approve_publishes_and_logs(app, mod_client, make_idea, moderator):
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/en/moderation/")
-    stored = _get(app, Idea, idea.id)
+    stored = reload(app, Idea, idea.id)
     assert stored.status == "published"
     assert stored.published_at is not None
-    [action] = _actions(app, action="approve")
+    [action] = logged_actions(app, action="approve")
     assert (action.actor_id, action.target_type, action.target_id) == (
         moderator.id,
         "idea",
@@ -126,11 +84,11 @@ def test_reject_with_reason_and_text(app, mod_client, make_idea, moderator):
         page=f"/en/moderation/ideas/{idea.id}",
     )
     assert response.status_code == 302
-    stored = _get(app, Idea, idea.id)
+    stored = reload(app, Idea, idea.id)
     assert stored.status == "rejected"
     assert stored.rejection_reason_code == "off_topic"
     assert stored.rejection_reason_text == "This is about federal taxes."
-    [action] = _actions(app, action="reject")
+    [action] = logged_actions(app, action="reject")
     assert action.reason_code == "off_topic"
     assert action.reason_text == "This is about federal taxes."
     assert action.actor_id == moderator.id
@@ -148,8 +106,8 @@ def test_reject_with_reason_outside_the_list_is_400(app, mod_client, make_idea, 
     page = response.get_data(as_text=True)
     assert "Please choose a reason from the list." in page
     assert "my note stays" in page  # what the moderator typed is kept
-    assert _get(app, Idea, idea.id).status == "pending"
-    assert _actions(app) == []
+    assert reload(app, Idea, idea.id).status == "pending"
+    assert logged_actions(app) == []
 
 
 def test_rejection_reaches_the_author_in_their_language(
@@ -244,13 +202,13 @@ def test_moderator_cannot_moderate_own_idea(app, mod_client, make_idea, moderato
         )
         assert response.status_code == 403
         assert "cannot moderate your own content" in response.get_data(as_text=True)
-    assert _get(app, Idea, idea.id).status == "pending"
-    assert _actions(app) == []
+    assert reload(app, Idea, idea.id).status == "pending"
+    assert logged_actions(app) == []
 
 
 def test_unknown_verb_or_item_is_404(app, mod_client, make_idea, make_user):
     idea = make_idea(status="published")
-    comment = _make_comment(app, idea, make_user())
+    comment = insert_comment(app, idea, make_user())
     assert (
         mod_client.submit(
             "/en/moderation/ideas/999999/approve", {}, page="/en/moderation/"
@@ -288,7 +246,7 @@ def test_hide_and_restore_an_idea(app, mod_client, make_idea, make_client, moder
         page=f"/en/moderation/ideas/{idea.id}",
     )
     assert response.status_code == 302
-    stored = _get(app, Idea, idea.id)
+    stored = reload(app, Idea, idea.id)
     assert (stored.status, stored.hidden_reason) == ("hidden", "offensive")
 
     public = make_client()
@@ -309,11 +267,11 @@ def test_hide_and_restore_an_idea(app, mod_client, make_idea, make_client, moder
         page=f"/en/moderation/ideas/{idea.id}",
     )
     assert response.status_code == 302
-    stored = _get(app, Idea, idea.id)
+    stored = reload(app, Idea, idea.id)
     assert (stored.status, stored.hidden_reason) == ("published", None)
     assert "Chaussée de Wavre" in public.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
-    assert [a.action for a in _actions(app)] == ["hide", "restore"]
-    assert _actions(app)[1].reason_text == "was fine after all"
+    assert [a.action for a in logged_actions(app)] == ["hide", "restore"]
+    assert logged_actions(app)[1].reason_text == "was fine after all"
 
 
 def test_hide_with_a_reason_outside_the_list(app, mod_client, make_idea):
@@ -326,7 +284,7 @@ def test_hide_with_a_reason_outside_the_list(app, mod_client, make_idea):
         )
         assert response.status_code == 400, reason
         assert "Please choose a reason from the list." in response.get_data(as_text=True)
-    assert _get(app, Idea, idea.id).status == "published"
+    assert reload(app, Idea, idea.id).status == "published"
 
 
 def test_restore_of_a_withdrawn_idea_keeps_it_withdrawn(app, moderator, make_idea):
@@ -346,8 +304,8 @@ def test_restore_of_a_withdrawn_idea_keeps_it_withdrawn(app, moderator, make_ide
 
 def test_hide_and_restore_a_comment(app, mod_client, make_idea, make_user, make_client):
     idea = make_idea(status="published")
-    comment = _make_comment(app, idea, make_user(), body="Rude words about the neighbours here.")
-    reply = _make_comment(app, idea, make_user(), body="A calm reply that stays.")
+    comment = insert_comment(app, idea, make_user(), body="Rude words about the neighbours here.")
+    reply = insert_comment(app, idea, make_user(), body="A calm reply that stays.")
     with app.app_context():
         db.session.get(Comment, reply.id).parent_id = comment.id
         db.session.commit()
@@ -357,7 +315,7 @@ def test_hide_and_restore_a_comment(app, mod_client, make_idea, make_user, make_
         page=f"/en/moderation/comments/{comment.id}",
     )
     assert response.status_code == 302
-    stored = _get(app, Comment, comment.id)
+    stored = reload(app, Comment, comment.id)
     assert (stored.status, stored.hidden_reason) == ("hidden", "offensive")
     page = make_client().get(f"/en/ideas/{idea.id}").get_data(as_text=True)
     assert "Rude words about the neighbours" not in page
@@ -370,8 +328,8 @@ def test_hide_and_restore_a_comment(app, mod_client, make_idea, make_user, make_
         page=f"/en/moderation/comments/{comment.id}",
     )
     assert response.status_code == 302
-    assert _get(app, Comment, comment.id).status == "visible"
-    assert [(a.action, a.target_type) for a in _actions(app)] == [
+    assert reload(app, Comment, comment.id).status == "visible"
+    assert [(a.action, a.target_type) for a in logged_actions(app)] == [
         ("hide", "comment"),
         ("restore", "comment"),
     ]
@@ -396,7 +354,7 @@ def test_mark_duplicate_closes_support_and_tells_supporters(
         page=f"/en/moderation/ideas/{duplicate.id}",
     )
     assert response.status_code == 302
-    stored = _get(app, Idea, duplicate.id)
+    stored = reload(app, Idea, duplicate.id)
     assert stored.duplicate_of_id == original.id
     assert stored.is_closed
     with app.app_context():
@@ -412,7 +370,7 @@ def test_mark_duplicate_closes_support_and_tells_supporters(
     # By email too.
     for s in supporters:
         assert f"/en/ideas/{original.id}" in mailbox.text(mailbox.last(s.email))
-    [action] = _actions(app, action="mark_duplicate")
+    [action] = logged_actions(app, action="mark_duplicate")
     assert json.loads(action.details) == {"original_id": original.id}
 
 
@@ -428,7 +386,7 @@ def test_mark_duplicate_bad_original(app, mod_client, make_idea, value):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "no published idea with this number" in page or "cannot be a duplicate of itself" in page
-    assert _get(app, Idea, idea.id).duplicate_of_id is None
+    assert reload(app, Idea, idea.id).duplicate_of_id is None
 
 
 def test_mark_duplicate_of_a_pending_idea_is_refused(app, mod_client, make_idea):
@@ -455,8 +413,8 @@ def test_suspension_needs_a_positive_whole_number_of_days(app, mod_client, make_
     )
     assert response.status_code == 400
     assert "Enter a whole number of days" in response.get_data(as_text=True)
-    assert _get(app, User, citizen.id).suspended_until is None
-    assert _actions(app) == []
+    assert reload(app, User, citizen.id).suspended_until is None
+    assert logged_actions(app) == []
 
 
 def test_suspend_blocks_login_and_participation_then_lift(
@@ -473,7 +431,7 @@ def test_suspend_blocks_login_and_participation_then_lift(
         page=f"/en/moderation/users/{citizen.id}",
     )
     assert response.status_code == 302
-    stored = _get(app, User, citizen.id)
+    stored = reload(app, User, citizen.id)
     assert stored.is_suspended and not stored.is_banned
     assert not can_participate(stored)
     # Signed out everywhere: their session no longer works.
@@ -485,7 +443,7 @@ def test_suspend_blocks_login_and_participation_then_lift(
     )
     assert response.status_code == 403
     assert "Your account is suspended until" in response.get_data(as_text=True)
-    [action] = _actions(app, action="suspend")
+    [action] = logged_actions(app, action="suspend")
     assert action.actor_id == moderator.id and action.target_id == citizen.id
     assert json.loads(action.details)["days"] == 7
     # Lifting is an action too.
@@ -495,8 +453,8 @@ def test_suspend_blocks_login_and_participation_then_lift(
         page=f"/en/moderation/users/{citizen.id}",
     )
     assert response.status_code == 302
-    assert not _get(app, User, citizen.id).is_suspended
-    assert [a.action for a in _actions(app)] == ["suspend", "lift_sanction"]
+    assert not reload(app, User, citizen.id).is_suspended
+    assert [a.action for a in logged_actions(app)] == ["suspend", "lift_sanction"]
     login(make_client(), citizen)
 
 
@@ -505,23 +463,23 @@ def test_ban_with_hiding_all_content(app, mod_client, make_user, make_idea, make
     ideas = [make_idea(status="published", author=citizen) for _ in range(2)]
     pending = make_idea(status="pending", author=citizen)
     other_idea = make_idea(status="published")
-    comment = _make_comment(app, other_idea, citizen, body="Trolling comment text.")
+    comment = insert_comment(app, other_idea, citizen, body="Trolling comment text.")
     response = mod_client.submit(
         f"/en/moderation/users/{citizen.id}/sanction",
         {"kind": "ban", "reason": "offensive", "hide_content": "y"},
         page=f"/en/moderation/users/{citizen.id}",
     )
     assert response.status_code == 302
-    assert _get(app, User, citizen.id).is_banned
+    assert reload(app, User, citizen.id).is_banned
     for idea in ideas:
-        stored = _get(app, Idea, idea.id)
+        stored = reload(app, Idea, idea.id)
         assert (stored.status, stored.hidden_reason) == ("hidden", "offensive")
-    assert _get(app, Idea, pending.id).status == "pending"
-    assert _get(app, Comment, comment.id).status == "hidden"
+    assert reload(app, Idea, pending.id).status == "pending"
+    assert reload(app, Comment, comment.id).status == "hidden"
     assert "Trolling comment text" not in make_client().get(f"/en/ideas/{other_idea.id}").get_data(
         as_text=True
     )
-    actions = [(a.action, a.target_type) for a in _actions(app)]
+    actions = [(a.action, a.target_type) for a in logged_actions(app)]
     assert actions.count(("hide", "idea")) == 2 and ("hide", "comment") in actions
     assert actions[-1] == ("ban", "user")
     response = make_client().submit(
@@ -545,7 +503,7 @@ def test_moderator_cannot_sanction_themselves_or_staff(app, mod_client, moderato
             page=f"/en/moderation/users/{target.id}",
         )
         assert response.status_code == 403
-    assert _actions(app) == []
+    assert logged_actions(app) == []
 
 
 def test_admin_can_suspend_a_moderator_but_not_an_admin(app, client, login, make_user):
@@ -639,7 +597,7 @@ def test_queue_query_count_is_fixed(app, mod_client, make_idea, make_user, count
         for _ in range(n):
             make_idea(status="pending")
             idea = make_idea(status="published")
-            comment = _make_comment(app, idea, make_user())
+            comment = insert_comment(app, idea, make_user())
             with app.app_context():
                 for item_model, item_id in ((Idea, idea.id), (Comment, comment.id)):
                     reporter = db.session.get(User, make_user().id)

@@ -9,8 +9,8 @@ import pytest
 from participation.extensions import db
 from participation.models import User
 from participation.models.base import utcnow
+from tests.factories import insert_comment
 from tests.pages import client_for_role
-from tests.test_moderation import _make_comment
 
 ROLES = ["anonymous", "unconfirmed", "citizen", "suspended", "moderator", "official", "admin"]
 STAFF = {"moderator", "admin"}
@@ -91,8 +91,8 @@ def world(app, make_user, make_idea):
             ("reportable", "published"),
         ]
     }
-    comment = _make_comment(app, ideas["published"], author)
-    comment2 = _make_comment(app, ideas["reportable"], author)
+    comment = insert_comment(app, ideas["published"], author)
+    comment2 = insert_comment(app, ideas["reportable"], author)
     target = make_user(display_name="Target citizen")
     values = {name: idea.id for name, idea in ideas.items()}
     values.update(comment=comment.id, comment2=comment2.id, target=target.id)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.models import Idea, Notification, OfficialStatusChange, Support
 from participation.models.base import utcnow
+from tests.factories import municipality_id
 
 
 def add_supports(app, idea, users, days_ago: float = 0) -> None:
@@ -26,13 +27,6 @@ def add_supports(app, idea, users, days_ago: float = 0) -> None:
 
 def citizens(make_user, n: int, **kwargs):
     return [make_user(**kwargs) for _ in range(n)]
-
-
-def municipality_id(app, slug: str) -> int:
-    from participation.models import Municipality
-
-    with app.app_context():
-        return db.session.scalar(select(Municipality.id).where(Municipality.slug == slug))
 
 
 def rows_order(html: str, *titles: str) -> list[str]:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from participation.extensions import db
 from participation.models import Comment, Idea, ModerationAction, Report, User
-from tests.test_moderation import _actions, _get, _make_comment
+from tests.factories import insert_comment, logged_actions, reload
 
 
 def _report(client, kind, item_id, reason="spam", details=""):
@@ -57,7 +57,7 @@ def test_report_an_idea_once(app, citizen_client, make_idea):
 
 def test_report_a_comment(app, citizen_client, make_idea, make_user):
     idea = make_idea(status="published")
-    comment = _make_comment(app, idea, make_user())
+    comment = insert_comment(app, idea, make_user())
     response = _report(citizen_client, "comment", comment.id, "off_topic")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/en/ideas/{idea.id}#comment-{comment.id}")
@@ -89,7 +89,7 @@ def test_report_on_missing_or_invisible_items_is_404(app, citizen_client, make_i
     pending = make_idea(status="pending")
     rejected = make_idea(status="rejected")
     idea = make_idea(status="published")
-    deleted = _make_comment(app, idea, make_user(), status="deleted")
+    deleted = insert_comment(app, idea, make_user(), status="deleted")
     for kind, item_id in [
         ("idea", 999999),
         ("comment", 999999),
@@ -171,12 +171,12 @@ def test_three_reports_hide_an_idea_until_a_moderator_restores_it(
         reporters.append(c)
         assert _report(c, "idea", idea.id, "offensive", f"reason {n}").status_code == 302
         expected = "hidden" if n == 2 else "published"
-        assert _get(app, Idea, idea.id).status == expected
-    stored = _get(app, Idea, idea.id)
+        assert reload(app, Idea, idea.id).status == expected
+    stored = reload(app, Idea, idea.id)
     assert stored.hidden_reason == "reported"
     page = public.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
     assert "three people found offensive" not in page
-    [auto] = _actions(app, action="auto_hide")
+    [auto] = logged_actions(app, action="auto_hide")
     assert auto.actor_id is None and auto.target_id == idea.id and auto.reason_code == "reported"
 
     moderator = make_user(role="moderator")
@@ -189,7 +189,7 @@ def test_three_reports_hide_an_idea_until_a_moderator_restores_it(
         f"/en/moderation/ideas/{idea.id}/restore", {}, page=f"/en/moderation/ideas/{idea.id}"
     )
     assert response.status_code == 302
-    assert _get(app, Idea, idea.id).status == "published"
+    assert reload(app, Idea, idea.id).status == "published"
     assert "three people found offensive" in public.get(f"/en/ideas/{idea.id}").get_data(
         as_text=True
     )
@@ -202,12 +202,12 @@ def test_three_reports_hide_an_idea_until_a_moderator_restores_it(
 def test_threshold_is_configurable_and_keep_hidden(app, make_client, login, make_user, make_idea):
     app.config["REPORTS_HIDE_THRESHOLD"] = 2
     idea = make_idea(status="published")
-    comment = _make_comment(app, idea, make_user(), body="Comment with spam links.")
+    comment = insert_comment(app, idea, make_user(), body="Comment with spam links.")
     for _n in range(2):
         c = make_client()
         login(c, make_user())
         _report(c, "comment", comment.id, "spam")
-    stored = _get(app, Comment, comment.id)
+    stored = reload(app, Comment, comment.id)
     assert (stored.status, stored.hidden_reason) == ("hidden", "reported")
     mod = make_client()
     login(mod, make_user(role="moderator"))
@@ -217,11 +217,11 @@ def test_threshold_is_configurable_and_keep_hidden(app, make_client, login, make
         page=f"/en/moderation/comments/{comment.id}",
     )
     assert response.status_code == 302
-    stored = _get(app, Comment, comment.id)
+    stored = reload(app, Comment, comment.id)
     assert (stored.status, stored.hidden_reason) == ("hidden", "spam")
     with app.app_context():
         assert db.session.scalar(select(func.count()).where(Report.resolved_at.is_(None))) == 0
-    assert [a.action for a in _actions(app)] == ["auto_hide", "keep_hidden"]
+    assert [a.action for a in logged_actions(app)] == ["auto_hide", "keep_hidden"]
 
 
 def test_dismiss_reports_keeps_item_visible(app, make_client, login, make_user, make_idea):
@@ -237,8 +237,8 @@ def test_dismiss_reports_keeps_item_visible(app, make_client, login, make_user, 
         page=f"/en/moderation/ideas/{idea.id}",
     )
     assert response.status_code == 302
-    assert _get(app, Idea, idea.id).status == "published"
-    [action] = _actions(app, action="dismiss_reports")
+    assert reload(app, Idea, idea.id).status == "published"
+    [action] = logged_actions(app, action="dismiss_reports")
     assert action.reason_text == "Not a duplicate"
 
 
@@ -281,7 +281,7 @@ def test_report_service_is_idempotent_under_the_unique_constraint(app, make_user
 def test_report_links_on_the_idea_page(app, make_client, login, make_user, make_idea):
     author = make_user()
     idea = make_idea(status="published", author=author)
-    comment = _make_comment(app, idea, make_user())
+    comment = insert_comment(app, idea, make_user())
     idea_link = f'href="/en/moderation/report/idea/{idea.id}"'
     comment_link = f'href="/en/moderation/report/comment/{comment.id}"'
     reader = make_client()

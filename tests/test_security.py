@@ -15,8 +15,8 @@ from flask import abort
 
 from config import BASE_DIR
 from participation import create_app
-from tests.conftest import PASSWORD, TEST_REDIS_URL
-from tests.pages import assert_clean_page, html, translated
+from tests.factories import PASSWORD
+from tests.pages import FormClient, assert_clean_page, html, translated
 
 
 def assert_error_page(app, response, code: int, lang: str, title: str) -> None:
@@ -82,6 +82,25 @@ def test_production_cookies_are_secure(app_config):
         check_production_cookies(app)
     finally:
         dispose(app)
+
+
+def test_production_hashes_passwords_with_full_cost_scrypt(app, app_config):
+    """Only TestConfig lowers the cost; production keeps Werkzeug's full scrypt."""
+    from config import Config, ProductionConfig
+    from participation.services.passwords import hash_password, verify_password
+
+    assert Config.PASSWORD_HASH_METHOD == ProductionConfig.PASSWORD_HASH_METHOD == "scrypt"
+    production = create_app("production", {**app_config, "SECRET_KEY": "a-long-production-key"})
+    try:
+        with production.app_context():
+            stored = hash_password(PASSWORD)
+            assert stored.startswith("scrypt:32768:8:1$")
+            assert verify_password(stored, PASSWORD)
+            assert not verify_password(stored, PASSWORD + "x")
+    finally:
+        dispose(production)
+    with app.app_context():
+        assert hash_password(PASSWORD).startswith("scrypt:128:8:1$")
 
 
 def dispose(app) -> None:
@@ -253,28 +272,23 @@ def test_registration_resend_and_reset_are_limited(client, app, url, config_key,
 
 
 @pytest.mark.redis
-def test_redis_limiter_is_shared_by_two_app_servers(app_config, make_user):
+def test_redis_limiter_is_shared_by_two_app_servers(app_config, make_user, redis_limiter):
     """Two app servers (here: this process and a subprocess) share one Redis:
     attempts on either count towards the same limit."""
-    import redis
-
-    server = redis.Redis.from_url(TEST_REDIS_URL)
-    server.flushdb()
-    config = {**app_config, "RATELIMIT_STORAGE_URI": TEST_REDIS_URL}
+    settings, server = redis_limiter
+    config = {**app_config, **settings}
     user = make_user()
     first = create_app("testing", config)
     from participation.extensions import limiter
 
     assert type(limiter.storage).__name__.startswith("Redis")
-    from tests.conftest import FormClient
-
     client = FormClient(first.test_client())
     for _ in range(3):
         response = client.submit(
             "/en/account/login", {"email": user.email, "password": "wrong-password"}
         )
         assert response.status_code == 400
-    assert server.keys("*participation*")
+    assert server.keys(f"*{settings['RATELIMIT_KEY_PREFIX']}*")
     # The second app server makes two more attempts from the same address.
     second = textwrap.dedent(
         f"""
@@ -305,8 +319,6 @@ def test_redis_limiter_is_shared_by_two_app_servers(app_config, make_user):
         assert response.status_code == 429
     finally:
         dispose(first)
-        server.flushdb()
-        server.close()
 
 
 # --- Headers ----------------------------------------------------------------------

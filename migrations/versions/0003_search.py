@@ -13,12 +13,12 @@ expression (participation/services/search.py) so the planner uses it.
 Neither object is in the SQLAlchemy metadata: migrations/env.py keeps
 autogenerate from looking at them.
 """
+
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
-revision = '0003_search'
-down_revision = '0002_ideas'
+revision = "0003_search"
+down_revision = "0002_ideas"
 branch_labels = None
 depends_on = None
 
@@ -83,8 +83,8 @@ def _run(statements_by_dialect):
 
 
 def upgrade():
-    _run({'sqlite': SQLITE_UPGRADE, 'postgresql': PG_UPGRADE})
+    _run({"sqlite": SQLITE_UPGRADE, "postgresql": PG_UPGRADE})
 
 
 def downgrade():
-    _run({'sqlite': SQLITE_DOWNGRADE, 'postgresql': PG_DOWNGRADE})
+    _run({"sqlite": SQLITE_DOWNGRADE, "postgresql": PG_DOWNGRADE})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, false, func, select
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
@@ -247,7 +247,7 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
         query, found = search.apply_search(query, terms)
     elif filters.q:
         # Only punctuation: nothing can match.
-        query = query.where(False)
+        query = query.where(false())
 
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))

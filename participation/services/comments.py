@@ -138,9 +138,9 @@ def threads(idea: Idea) -> list[Thread]:
             CommentStatus.VISIBLE,
             CommentStatus.HIDDEN,
         ):
-            thread = by_id.get(comment.parent_id)
-            if thread is not None:
-                thread.replies.append(comment)
+            parent = by_id.get(comment.parent_id)
+            if parent is not None:
+                parent.replies.append(comment)
     return [t for t in result if t.comment.status != CommentStatus.DELETED or t.replies]
 
 

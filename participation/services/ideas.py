@@ -106,6 +106,7 @@ def edit_idea(editor: Any, idea: Idea, data: IdeaInput) -> Idea:
     """Change an idea, keeping the previous version as a revision for moderators."""
     require(can_edit_idea(editor, idea))
     data = clean_input(data)
+    assert data.challenge_id is not None  # clean_input refuses an idea without one
     db.session.add(
         IdeaRevision(
             idea_id=idea.id,

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
@@ -108,7 +108,7 @@ def _resolve_reports(item: Item, now: datetime) -> int:
         .values(resolved_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def _author(item: Item) -> User | None:
@@ -361,11 +361,12 @@ def _hide_all_content(actor: User, user: User, reason_code: str) -> dict[str, li
     comments = db.session.scalars(
         select(Comment).where(Comment.author_id == user.id, Comment.status == CommentStatus.VISIBLE)
     ).all()
-    for item in (*ideas, *comments):
+    items: list[Idea | Comment] = [*ideas, *comments]
+    for item in items:
         _set_hidden(item, reason_code, now)
         _resolve_reports(item, now)
     db.session.flush()
-    for item in (*ideas, *comments):
+    for item in items:
         log_action(
             actor,
             ModerationActionKind.HIDE,

@@ -11,15 +11,15 @@ preferences page, or with the unsubscribe link found in every email.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import CursorResult, event, insert, select, update
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
@@ -159,7 +159,7 @@ def notify_supporters(
 
 
 def _deliver(
-    recipients: list[tuple[User, EmailPreference | None]],
+    recipients: Sequence[tuple[User, EmailPreference | None]],
     kind: NotificationKind,
     idea: Any,
     comment: Any,
@@ -202,6 +202,7 @@ def _build_email(
 ) -> EmailMessage:
     from participation.mail import build_message, external_url, render_email
 
+    assert user.email is not None  # _deliver skips people without an email address
     language = user.language
     links: dict[str, str | None] = {"idea": None, "original": None}
     if idea is not None:
@@ -307,7 +308,7 @@ def mark_all_read(user: Any) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 # --- Email preferences and unsubscribing -------------------------------------------

@@ -1,18 +1,37 @@
-"""Password rules and hashing (scrypt, through Werkzeug)."""
+"""Password rules and hashing (scrypt, through Werkzeug).
+
+The method comes from the PASSWORD_HASH_METHOD setting: full-cost "scrypt"
+everywhere but TestConfig, which uses a cheap scrypt to keep the suite fast.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 from importlib import resources
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
-# A real scrypt hash, so that a login for an unknown email costs as much time
-# as one for a known email.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-but-costs-the-same", "scrypt")
+DEFAULT_METHOD = "scrypt"
+
+
+def _method() -> str:
+    if has_app_context():
+        return str(current_app.config.get("PASSWORD_HASH_METHOD", DEFAULT_METHOD))
+    return DEFAULT_METHOD
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A real hash with the configured method, so that a login for an unknown
+    email costs as much time as one for a known email."""
+    return generate_password_hash("not-a-real-password-but-costs-the-same", method)
+
+
+_dummy_hash(DEFAULT_METHOD)  # made at import, as before, not on the first login
 
 
 @cache
@@ -45,11 +64,11 @@ def password_problem(
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=_method())
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(_method()), password)
         return False
     return check_password_hash(password_hash, password)

@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, func, literal_column, select, table
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnClause, Select, Subquery, func, literal_column, select, table
+from sqlalchemy.orm import Session, scoped_session
 
 from participation.extensions import db
 from participation.models import Idea
@@ -89,7 +90,7 @@ class Match:
     """A subquery of (idea_id, score) for the ideas matching some terms; a
     lower score is a better match."""
 
-    subquery: object
+    subquery: Subquery
 
     @property
     def idea_id(self):
@@ -100,13 +101,15 @@ class Match:
         return self.subquery.c.score
 
 
-def match(terms: list[str], any_term: bool = False, session: Session | None = None) -> Match:
+def match(
+    terms: list[str], any_term: bool = False, session: Session | scoped_session | None = None
+) -> Match:
     """Ideas matching `terms` (all of them, or any with any_term=True), as a
     subquery to join on Idea.id and order by its score."""
     session = session or db.session
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        document = literal_column(PG_DOCUMENT)
+        document: ColumnClause[Any] = literal_column(PG_DOCUMENT)
         query = func.to_tsquery("simple", tsquery(terms, any_term))
         subquery = (
             select(

@@ -14,9 +14,9 @@ support_count +/- 1, and only when a row was really inserted or deleted.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -74,7 +74,7 @@ def withdraw_support(user: Any, idea: Idea) -> bool:
         .where(Support.idea_id == idea.id, Support.user_id == user.id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if cast(CursorResult[Any], result).rowcount != 1:
         return False
     db.session.execute(
         update(Idea)
