@@ -236,8 +236,9 @@ class Loader:
         closes = min(ends)
         for at, user in self.support_times(row, author, reviewed, closes):
             step(at, self.support(idea, user))
-        for thread in row.get("comments", []):
-            self.comment_steps(idea, thread, reviewed, closes, step)
+        threads = row.get("comments", [])
+        for n, thread in enumerate(threads, start=1):
+            self.comment_steps(idea, thread, reviewed, closes, step, n / (len(threads) + 2))
         self.play(idea, steps)
 
     def play(self, idea: Idea, steps: list[Step]) -> None:
@@ -281,10 +282,14 @@ class Loader:
 
     # --- Comments, reports and their moderation ------------------------------------------
 
-    def comment_steps(self, idea: Idea, thread: dict[str, Any], opened, closes, step) -> None:
+    def comment_steps(
+        self, idea: Idea, thread: dict[str, Any], opened, closes, step, share: float
+    ) -> None:
+        """Post a comment `share` of the way through its idea's last 30 days, then
+        its replies, reports and moderation decision."""
         base = max(opened, self.now - timedelta(days=30))
         end = closes
-        at = base + (end - base) / 3
+        at = base + (end - base) * share
         holder: dict[str, Comment] = {}
 
         def post() -> None:
