@@ -34,6 +34,7 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.models import Challenge, Comment, Idea, Municipality, User
 from participation.models.base import clock_at, utcnow
+from participation.models.ideas import CLOSED_OFFICIAL_STATUSES
 from participation.services import (
     accounts,
     comments,
@@ -230,7 +231,7 @@ class Loader:
             step(marked, lambda: self.mark_duplicate(idea, duplicate))
         for answer in row.get("official", []):
             answered = self._ago(answer["days_ago"])
-            if answer["status"] in ("implemented", "not_retained"):
+            if answer["status"] in CLOSED_OFFICIAL_STATUSES:
                 ends.append(answered)
             step(answered, self.answer(idea, answer))
         closes = min(ends)
