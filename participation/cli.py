@@ -96,14 +96,27 @@ def _pybabel(*args: str) -> None:
     )
 
 
-# The one extraction command; tests/test_catalogs.py runs the same.
-EXTRACT_ARGS = ["-q", "extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output"]
+# The one extraction command; tests/test_catalogs.py runs the same. Babel's
+# default directory filter skips folders whose name starts with "_" (so
+# templates/_macros/ was never read): --ignore-dirs replaces it, skipping only
+# dot-folders (.venv, .git) and __pycache__.
+EXTRACT_ARGS = [
+    "extract",
+    "-F",
+    "babel.cfg",
+    "-k",
+    "_l",
+    "--ignore-dirs",
+    ".* __pycache__",
+    "--no-location",
+    "--sort-output",
+]
 
 
 @translate.command("extract")
 def extract():
     """Extract the source strings into messages.pot."""
-    _pybabel(*EXTRACT_ARGS, "-o", str(POT), ".")
+    _pybabel("-q", *EXTRACT_ARGS, "-o", str(POT), ".")
 
 
 @translate.command("update")

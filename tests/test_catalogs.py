@@ -3,6 +3,7 @@ source strings, and compiled."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,21 +17,84 @@ TRANSLATIONS = ROOT / "participation" / "translations"
 LANGS = ("fr", "nl")
 
 
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".xml"}
+GETTEXT_CALL = re.compile(r"\b(?:_|_l|gettext|ngettext|lazy_gettext|pgettext)\(")
+
+
 @pytest.fixture(scope="module")
-def source_ids(tmp_path_factory) -> set:
+def extraction(tmp_path_factory) -> tuple[set, set[str]]:
+    """Run the project's extraction; return the message ids and the files it read."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     from participation.cli import EXTRACT_ARGS
 
-    subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", *EXTRACT_ARGS, "-o", str(pot), "."],
         check=True,
         cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
+    visited = set(re.findall(r"^extracting messages from (\S+)", result.stderr, re.MULTILINE))
     with pot.open("rb") as fh:
         catalog = read_po(fh)
     ids = {m.id for m in catalog if m.id}
     assert len(ids) > 100, "extraction found suspiciously few strings"
-    return ids
+    return ids, visited
+
+
+@pytest.fixture(scope="module")
+def source_ids(extraction) -> set:
+    return extraction[0]
+
+
+def _files(folder: str, suffixes: set[str]) -> set[str]:
+    return {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts
+    }
+
+
+def test_extraction_reads_every_template_and_python_file(extraction):
+    """Babel's default filter skipped folders starting with "_" (templates/_macros/),
+    and feed.xml had no mapping: their strings never reached the catalogs."""
+    _ids, visited = extraction
+    expected = _files("templates", SOURCE_SUFFIXES) | _files("participation", {".py"})
+    assert "templates/_macros/forms.html" in expected
+    assert "templates/ideas/feed.xml" in expected
+    missed = sorted(expected - visited)
+    assert not missed, f"the extractor never reads: {missed}"
+
+
+def test_every_file_with_translatable_strings_is_extracted(extraction):
+    """Anywhere in the project (outside tests and migrations), a file that calls
+    gettext is read by the extractor."""
+    _ids, visited = extraction
+    skip = {"tests", "migrations", "bench", "instance", "node_modules"}
+    calling = set()
+    for path in ROOT.rglob("*"):
+        relative = path.relative_to(ROOT)
+        if (
+            not path.is_file()
+            or path.suffix not in SOURCE_SUFFIXES
+            or relative.parts[0] in skip
+            or any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+        ):
+            continue
+        if GETTEXT_CALL.search(path.read_text(encoding="utf-8", errors="replace")):
+            calling.add(relative.as_posix())
+    assert "templates/_macros/forms.html" in calling
+    missed = sorted(calling - visited)
+    assert not missed, f"files with translatable strings the extractor never reads: {missed}"
+
+
+def test_form_error_strings_are_in_the_catalogs(source_ids):
+    for message in ("Please correct the following:", "%(field)s: %(error)s"):
+        assert message in source_ids
+    french = {m.id: m.string for m in _catalog("fr") if m.id}
+    # French puts a no-break space before the colon.
+    assert french["%(field)s: %(error)s"] == "%(field)s\u00a0: %(error)s"
+    assert french["Please correct the following:"].endswith("\u00a0:")
 
 
 def _catalog(lang: str):
@@ -68,8 +132,6 @@ def test_every_entry_is_translated_and_not_fuzzy(lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_placeholders_are_kept(lang):
-    import re
-
     catalog = _catalog(lang)
     pattern = re.compile(r"%\(\w+\)[sd]")
     wrong = []

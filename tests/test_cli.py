@@ -136,9 +136,9 @@ def test_demo_load_is_idempotent(runner, app, client):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == users
     # The demo accounts can log in with the documented password.
-    from participation.demo import DEMO_PASSWORD, DEMO_USERS
+    from participation.demo import DATA, DEMO_PASSWORD
 
     response = client.submit(
-        "/en/account/login", {"email": DEMO_USERS[0][0], "password": DEMO_PASSWORD}
+        "/en/account/login", {"email": DATA["accounts"][0]["email"], "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302

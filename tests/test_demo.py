@@ -7,17 +7,35 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from participation.extensions import db
-from participation.models import Comment, Idea, Support, User
+from participation.models import (
+    Comment,
+    Idea,
+    ModerationAction,
+    Municipality,
+    Notification,
+    OfficialStatusChange,
+    Report,
+    Support,
+    User,
+)
 from participation.models.base import utcnow
+
+COUNTED = (
+    User,
+    Idea,
+    Support,
+    Comment,
+    Report,
+    ModerationAction,
+    OfficialStatusChange,
+    Notification,
+)
 
 
 def counts(app) -> dict[str, int]:
     with app.app_context():
         return {
-            "users": db.session.scalar(select(func.count(User.id))),
-            "ideas": db.session.scalar(select(func.count(Idea.id))),
-            "supports": db.session.scalar(select(func.count(Support.id))),
-            "comments": db.session.scalar(select(func.count(Comment.id))),
+            model.__name__: db.session.scalar(select(func.count(model.id))) for model in COUNTED
         }
 
 
@@ -48,8 +66,12 @@ def test_demo_load_fills_the_four_challenges_and_is_idempotent(app, runner):
         # Counters equal the rows.
         for idea in public:
             supports = db.session.scalar(select(func.count()).where(Support.idea_id == idea.id))
+            # The services count visible comments and those hidden by moderation
+            # (shown as placeholders); only deletion moves the counter down.
             comments = db.session.scalar(
-                select(func.count()).where(Comment.idea_id == idea.id, Comment.status == "visible")
+                select(func.count()).where(
+                    Comment.idea_id == idea.id, Comment.status.in_(("visible", "hidden"))
+                )
             )
             assert idea.support_count == supports, idea.title
             assert idea.comment_count == comments, idea.title
@@ -65,7 +87,7 @@ def test_demo_load_fills_the_four_challenges_and_is_idempotent(app, runner):
             select(func.count()).where(Support.created_at >= now - timedelta(days=7))
         )
         assert oldest < now - timedelta(days=30)
-        assert 0 < recent < first["supports"] / 2
+        assert 0 < recent < first["Support"] / 2
         assert db.session.scalar(select(func.count()).where(Comment.parent_id.is_not(None))) >= 3
         assert db.session.scalar(select(func.count(func.distinct(Support.user_id)))) >= 25
 
@@ -107,3 +129,109 @@ def test_demo_accounts_can_log_in(app, runner, client, login):
         assert user.is_confirmed and user.role == "citizen"
     login(client, user, password=DEMO_PASSWORD)
     assert client.get("/en/account/profile").status_code == 200
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def _idea(title: str) -> Idea:
+    return db.session.scalar(select(Idea).where(Idea.title == title))
+
+
+def test_demo_data_comes_from_the_data_file(app):
+    from participation.demo import DATA, DATA_FILE
+
+    assert DATA_FILE.name == "demo.json" and DATA_FILE.parent.name == "data"
+    assert len(DATA["ideas"]) >= 50
+    source = (DATA_FILE.parent.parent / "demo.py").read_text(encoding="utf-8")
+    assert "chaussée de Wavre" not in source and len(source.splitlines()) < 400
+
+
+def test_demo_goes_through_the_services(app, runner, mailbox):
+    """What the services do as a side effect is there: the moderation log, the
+    official answers with their history, the notifications, the reports; and
+    no email leaves for the demo's made-up addresses."""
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert mailbox.messages == []
+    with app.app_context():
+        published = db.session.scalar(
+            select(func.count()).where(Idea.published_at.is_not(None), Idea.status != "pending")
+        )
+        approvals = db.session.scalar(
+            select(func.count()).where(ModerationAction.action == "approve")
+        )
+        assert approvals == published
+        actions = set(db.session.scalars(select(ModerationAction.action).distinct()))
+        assert {"approve", "reject", "hide", "auto_hide", "restore", "suspend"} <= actions
+        assert {"mark_duplicate", "change_role"} <= actions
+        # Every published idea told its author.
+        assert (
+            db.session.scalar(select(func.count()).where(Notification.kind == "idea_approved"))
+            == approvals
+        )
+
+        # Official answers in several statuses, with history.
+        statuses = set(db.session.scalars(select(OfficialStatusChange.status).distinct()))
+        assert {"under_review", "accepted", "in_progress", "implemented", "not_retained"} <= (
+            statuses
+        )
+        wavre = _idea("Une vraie piste cyclable séparée sur la chaussée de Wavre")
+        history = db.session.scalars(
+            select(OfficialStatusChange.status)
+            .where(OfficialStatusChange.idea_id == wavre.id)
+            .order_by(OfficialStatusChange.created_at)
+        ).all()
+        assert history == ["under_review", "accepted", "in_progress"]
+        assert wavre.official_status == "in_progress"
+        # A closed idea took no support after its answer.
+        stib = _idea("Des données ouvertes en temps réel sur les retards de la STIB")
+        closed_at = db.session.scalar(
+            select(OfficialStatusChange.created_at).where(
+                OfficialStatusChange.idea_id == stib.id,
+                OfficialStatusChange.status == "implemented",
+            )
+        )
+        assert not db.session.scalar(
+            select(func.count()).where(Support.idea_id == stib.id, Support.created_at > closed_at)
+        )
+
+        # Reports waiting, hidden and restored content, a suspended account.
+        assert db.session.scalar(select(func.count()).where(Report.resolved_at.is_(None))) >= 2
+        assert db.session.scalar(select(func.count()).where(Comment.status == "hidden")) >= 2
+        restored = db.session.scalars(
+            select(ModerationAction).where(ModerationAction.action == "restore")
+        ).all()
+        assert restored and all(
+            db.session.get(Comment, r.target_id).status == "visible" for r in restored
+        )
+        suspended = _user("trottideals@demo.brussels")
+        assert suspended.is_suspended and not suspended.is_banned
+        assert _idea("Wie kent een goede loodgieter in Ganshoren?").status == "rejected"
+        duplicate = _idea("Secure bike parking at Etterbeek station")
+        assert (
+            duplicate.duplicate_of_id
+            == _idea("Meer fietsenstallingen aan het station Etterbeek").id
+        )
+
+        # Each demo citizen finds notifications waiting.
+        for email in ("amina@demo.brussels", "jan@demo.brussels", "sarah@demo.brussels"):
+            user = _user(email)
+            kinds = set(
+                db.session.scalars(
+                    select(Notification.kind).where(Notification.recipient_id == user.id)
+                )
+            )
+            assert {"idea_approved", "idea_commented", "supported_idea_answered"} <= kinds, email
+        for email in ("moderator@demo.brussels", "official@demo.brussels"):
+            assert _user(email).is_confirmed
+
+        # The places are right (issue 10): the Bois de la Cambre is in the City of
+        # Brussels, the Gare du Midi in Saint-Gilles.
+        def place(title_start: str) -> str:
+            idea = db.session.scalar(select(Idea).where(Idea.title.startswith(title_start)))
+            return db.session.get(Municipality, idea.municipality_id).slug
+
+        assert place("Fermer la traversée du Bois de la Cambre") == "bruxelles"
+        assert place("Sécuriser les abords de la gare de Bruxelles-Midi") == "saint-gilles"

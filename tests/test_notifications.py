@@ -90,6 +90,26 @@ def test_no_email_when_the_transaction_is_rolled_back(app, make_user, make_idea,
     assert count(app) == 0
 
 
+def test_no_email_before_the_outer_commit_when_a_savepoint_is_released(
+    app, make_user, make_idea, mailbox
+):
+    """SQLAlchemy runs after_commit for a released SAVEPOINT too (reports use one):
+    the emails still wait for the real commit."""
+    from sqlalchemy import text
+
+    author = make_user()
+    idea = make_idea(author=author)
+    with app.test_request_context("/en/"):
+        service.notify(
+            db.session.get(User, author.id), "idea_approved", db.session.get(Idea, idea.id)
+        )
+        with db.session.begin_nested():
+            db.session.execute(text("SELECT 1"))
+        assert mailbox.to(author.email) == []
+        db.session.commit()
+    assert len(mailbox.to(author.email)) == 1
+
+
 def test_unknown_kind_is_a_programming_error(app, make_user):
     with app.test_request_context("/en/"), pytest.raises(ValueError):
         service.notify(db.session.get(User, make_user().id), "idea_exploded")

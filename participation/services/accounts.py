@@ -57,10 +57,13 @@ def register(
     password: str,
     language: str,
     municipality_id: int | None = None,
+    *,
+    password_hash: str | None = None,
 ) -> Registration:
     """Create an unconfirmed citizen. If the email is taken, create nothing and
     return the existing account, so the caller can warn its owner by mail
-    without telling the visitor."""
+    without telling the visitor. `password_hash`: a hash of `password` made
+    earlier, for many accounts with one password (the demo data)."""
     email = normalize_email(email)
     problem = password_problem(password, email, display_name)
     if problem:
@@ -71,7 +74,7 @@ def register(
     user = User(
         email=email,
         display_name=display_name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         language=language,
         municipality_id=municipality_id,
         role=Role.CITIZEN,

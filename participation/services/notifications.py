@@ -11,7 +11,9 @@ preferences page, or with the unsubscribe link found in every email.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, cast
@@ -158,6 +160,20 @@ def notify_supporters(
     return len(recipients)
 
 
+_in_app_only: ContextVar[bool] = ContextVar("notifications_in_app_only", default=False)
+
+
+@contextmanager
+def in_app_only() -> Iterator[None]:
+    """Inside the block notifications are written, but no email is built or sent
+    (the demo data: its addresses are not real)."""
+    token = _in_app_only.set(True)
+    try:
+        yield
+    finally:
+        _in_app_only.reset(token)
+
+
 def _deliver(
     recipients: Sequence[tuple[User, EmailPreference | None]],
     kind: NotificationKind,
@@ -185,6 +201,8 @@ def _deliver(
             for user, _pref in recipients
         ],
     )
+    if _in_app_only.get():
+        return
     for user, preference in recipients:
         group = email_group(kind, user.id, idea)
         if not user.email or (preference is not None and not preference.allows(group)):
@@ -249,6 +267,8 @@ def _queue(message: EmailMessage) -> None:
 
 @event.listens_for(db.session, "after_commit")
 def _send_after_commit(session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the transaction is still open
     messages = session.info.pop(_OUTBOX, None)
     if not messages:
         return
