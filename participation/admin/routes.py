@@ -17,6 +17,7 @@ from participation.permissions import can_change_role, can_manage_roles
 from participation.security import render_error
 from participation.services import DomainError
 from participation.services import moderation as service
+from participation.urls import query_pairs
 
 USERS_PER_PAGE = 50
 
@@ -50,7 +51,7 @@ def _users_page(status: int = 200, role_errors: dict | None = None):
         query = query.where(User.role == form.role.data)
     page = page_number(request.args.get("page"))
     users = db.paginate(query, page=max(page, 1), per_page=USERS_PER_PAGE, error_out=False)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = query_pairs(drop={"page"})
     return (
         render_template(
             "admin/users.html",
