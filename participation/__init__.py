@@ -96,11 +96,12 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     i18n.init_app(app)
     security.init_app(app)
 
-    from participation import auth, cli, templating, urls
+    from participation import auth, cli, sanitize, templating, urls
 
     auth.init_app(app)
     templating.init_app(app)
     urls.init_app(app)
+    sanitize.init_app(app)
     cli.init_app(app)
 
     from participation.accounts import bp as accounts_bp
