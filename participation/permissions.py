@@ -151,9 +151,18 @@ def can_view_moderation_log(user: Any) -> bool:
     return can_moderate(user)
 
 
-def can_view_hidden_content(user: Any) -> bool:
-    """Moderators read what is hidden; everyone else sees a placeholder."""
-    return can_moderate(user)
+def can_view_hidden_content(user: Any, item: Any = None) -> bool:
+    """Who reads the text of an idea or comment hidden by moderation:
+    moderators and admins, and its own author (with the moderation notice).
+    Everyone else (supporters, officials, the public) sees a placeholder, on
+    every page, in notifications, emails, feeds and exports."""
+    return can_moderate(user) or (item is not None and is_author(user, item))
+
+
+def can_read_text(user: Any, item: Any) -> bool:
+    """Whether `user` sees an idea's or a comment's own words (title, body),
+    or the placeholder of hidden content."""
+    return item is not None and (item.status != "hidden" or can_view_hidden_content(user, item))
 
 
 def can_view_dashboard(user: Any) -> bool:

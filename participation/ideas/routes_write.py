@@ -24,6 +24,7 @@ from participation.permissions import (
     can_comment,
     can_edit_comment,
     can_edit_idea,
+    can_read_text,
     can_view_idea,
     can_withdraw_idea,
     is_author,
@@ -170,7 +171,7 @@ def detail(idea_id: int):
 
 def _detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
     """The idea page: a fixed number of queries (idea, comments, the visitor's support)."""
-    show_text = idea.status != "hidden" or is_author(current_user, idea)
+    show_text = can_read_text(current_user, idea)
     discussion = comment_service.threads(idea) if idea.status in ("published", "withdrawn") else []
     reply_form = None
     if comment_form is not None and reply_to is not None:
