@@ -2,7 +2,7 @@
 
 Config is the embedded default (SQLite under instance/, memory rate limits,
 mail written to the log). ProductionConfig refuses to start without a
-SECRET_KEY. TestConfig is used by the test suite.
+SECRET_KEY or a PUBLIC_BASE_URL. TestConfig is used by the test suite.
 """
 
 from __future__ import annotations
@@ -20,6 +20,11 @@ def _bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str) -> list[str]:
+    """A comma-separated list from the environment ('' or unset: empty)."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def _int(name: str, default: int) -> int:
@@ -71,8 +76,12 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "Participation Brussels <no-reply@participation.brussels>"
     )
-    # Absolute base of links in emails, e.g. https://participation.brussels
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # Absolute base of every absolute link (emails, feeds, CSV), e.g.
+    # https://participation.brussels. Links never follow the Host a request claims.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    # Host names this site answers to; any other Host header gets a 400.
+    # Production: TRUSTED_HOSTS from the environment, else PUBLIC_BASE_URL's host.
+    TRUSTED_HOSTS: list[str] | None = _list("TRUSTED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
 
     # Ideas: pre-moderation is on unless switched off.
     IDEAS_PREMODERATION = _bool("IDEAS_PREMODERATION", True)
@@ -103,6 +112,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # no default: must be set
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or None  # None: PUBLIC_BASE_URL's host
 
 
 class TestConfig(Config):
@@ -111,7 +122,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None
-    PUBLIC_BASE_URL = None
+    PUBLIC_BASE_URL = "http://localhost"
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
     SERVER_NAME = None
     # A cheap scrypt (the same algorithm with 256 times less work; OpenSSL
     # refuses a smaller n within Werkzeug's memory limit). Hashes still read

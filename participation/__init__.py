@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy import event
@@ -44,6 +45,21 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
             "Refusing to start: SECRET_KEY is not set. Set the SECRET_KEY environment variable "
             "to a long random value (python3 -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    from participation.urls import check_public_base_url
+
+    problem = check_public_base_url(app.config.get("PUBLIC_BASE_URL"))
+    if problem:
+        raise SystemExit(
+            f"Refusing to start: {problem}. Set the PUBLIC_BASE_URL environment variable to the "
+            "address the public uses (https://participation.brussels): every link in emails "
+            "and feeds starts with it."
+        )
+    # Requests for any other host get a 400 (Flask checks the Host header).
+    public_host = urlsplit(app.config["PUBLIC_BASE_URL"]).hostname
+    trusted = list(app.config.get("TRUSTED_HOSTS") or [])
+    if public_host not in trusted:
+        trusted.append(public_host)
+    app.config["TRUSTED_HOSTS"] = trusted
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
     if not app.debug and not app.testing:
@@ -80,10 +96,12 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     i18n.init_app(app)
     security.init_app(app)
 
-    from participation import auth, cli, templating
+    from participation import auth, cli, sanitize, templating, urls
 
     auth.init_app(app)
     templating.init_app(app)
+    urls.init_app(app)
+    sanitize.init_app(app)
     cli.init_app(app)
 
     from participation.accounts import bp as accounts_bp

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectChoice, SelectField
@@ -19,6 +23,25 @@ def choices(pairs) -> list[SelectChoice]:
 
 def language_choices() -> list[SelectChoice]:
     return choices((code, LANGUAGE_NAMES[code]) for code in LANGUAGES)
+
+
+# Dates a filter may ask for. Nothing on the platform is older or newer, and
+# the edge of the calendar (9999-12-31, plus one day) would overflow.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2999, 12, 31)
+
+
+def date_in_range(form, field) -> None:
+    """WTForms validator: a date between EARLIEST_DATE and LATEST_DATE, else a
+    clear message (the page answers 400)."""
+    if field.data is not None and not (EARLIEST_DATE <= field.data <= LATEST_DATE):
+        raise ValidationError(
+            _(
+                "Please choose a date between %(first)s and %(last)s.",
+                first=format_date(EARLIEST_DATE, "long"),
+                last=format_date(LATEST_DATE, "long"),
+            )
+        )
 
 
 def optional_int(value):

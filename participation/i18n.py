@@ -3,7 +3,7 @@ Accept-Language, and French as the fallback."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -51,17 +51,19 @@ def current_language() -> str:
 
 
 def switch_language_url(code: str, external: bool = False) -> str:
-    """The current page in another language, with the same query string."""
+    """The current page in another language, with the same query string (built
+    by participation.urls, so no visitor parameter can steer or break it)."""
+    from participation.urls import query_pairs, url_with_query
+
     endpoint = request.endpoint
     view_args = dict(request.view_args or {})
     if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
         view_args["lang_code"] = code
-        args = request.args.to_dict(flat=False)
         try:
-            return url_for(endpoint, **view_args, **args, _external=external)
+            return url_with_query(endpoint, query_pairs(), external=external, **view_args)
         except BuildError:
             pass
-    return url_for("main.home", lang_code=code, _external=external)
+    return url_with_query("main.home", external=external, lang_code=code)
 
 
 def init_app(app: Flask) -> None:

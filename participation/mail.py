@@ -102,17 +102,8 @@ def send_email(to: str, template: str, language: str, **context) -> bool:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an email: PUBLIC_BASE_URL when set, else this
-    request's host; outside a request (CLI, scripts), the local dev server."""
-    from flask import has_request_context, url_for
+    """An absolute link for an email: always PUBLIC_BASE_URL, never the Host
+    the request claims (see participation.urls)."""
+    from participation.urls import public_url
 
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        if has_request_context():
-            return base.rstrip("/") + url_for(endpoint, **values)
-        with current_app.test_request_context(base_url=base):
-            return url_for(endpoint, _external=True, **values)
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url="http://127.0.0.1:5000"):
-        return url_for(endpoint, _external=True, **values)
+    return public_url(endpoint, **values)

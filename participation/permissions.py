@@ -176,19 +176,23 @@ def can_view_idea(user: Actor, idea: Idea) -> Decision:
     return deny(Denial.NOT_VISIBLE)
 
 
-def can_view_hidden_content(user: Actor, item: Any) -> Decision:
+def can_view_hidden_content(user: Actor, item: Any = None) -> Decision:
     """Hidden ideas and comments show a placeholder; their author still reads them
     (with the moderation notice), and so do moderators."""
-    if is_author(user, item) or can_moderate(user):
+    if can_moderate(user) or (item is not None and is_author(user, item)):
         return ALLOWED
     return deny(Denial.NOT_VISIBLE)
 
 
-def can_read_idea_text(user: Actor, idea: Idea) -> Decision:
-    """The idea page shows the text, or the hidden placeholder."""
-    if idea.status != IdeaStatus.HIDDEN:
+def can_read_text(user: Actor, item: Any) -> Decision:
+    """Whether `user` sees an idea's or a comment's own words (title, body), or the
+    placeholder of hidden content: on every page, in notifications, emails, feeds
+    and exports."""
+    if item is None:
+        return deny(Denial.NOT_VISIBLE)
+    if item.status not in (IdeaStatus.HIDDEN, CommentStatus.HIDDEN):
         return ALLOWED
-    return ALLOWED if is_author(user, idea) else deny(Denial.NOT_VISIBLE)
+    return can_view_hidden_content(user, item)
 
 
 def can_edit_idea(user: Actor, idea: Idea) -> Decision:

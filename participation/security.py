@@ -5,9 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, make_response, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -130,6 +132,18 @@ def init_app(app: Flask) -> None:
                 "Please go back, reload the page and try again."
             ),
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A Host header outside TRUSTED_HOSTS: no link can be built for it, so
+        a small page without the layout."""
+        title = _("Bad request")
+        message = _("We could not understand that request. Please try again.")
+        body = (
+            f'<!doctype html><html lang="{escape(str(get_locale()))}"><meta charset="utf-8">'
+            f"<title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p></html>"
+        )
+        return body, 400, {"Content-Type": "text/html; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

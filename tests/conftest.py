@@ -7,6 +7,7 @@ or Chromium into a failure instead of a notice.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -106,6 +107,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: real-browser test (Chromium via Playwright)")
     config.addinivalue_line("markers", "redis: needs a real Redis server")
     config.addinivalue_line("markers", "postgres_only: runs only against PostgreSQL")
+    config.addinivalue_line("markers", "logs_errors: the app logs an error on purpose")
     PROBLEMS["postgresql"] = _postgres_problem()
     PROBLEMS["redis"] = _redis_problem()
     PROBLEMS["browser"] = _browser_problem()
@@ -139,6 +141,40 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=PROBLEMS["redis"]))
         if item.get_closest_marker("browser") and PROBLEMS.get("browser"):
             item.add_marker(pytest.mark.skip(reason=PROBLEMS["browser"]))
+
+
+# --- No traceback in the server log ----------------------------------------------
+
+
+class _ErrorRecords(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_logged_errors(request):
+    """Fail a test during which the app logged an error (an unhandled
+    exception is logged before the 500 page): hostile input must give a clear
+    4xx, never a traceback. Tests that provoke an error on purpose are marked
+    `logs_errors`."""
+    handler = _ErrorRecords()
+    logger = logging.getLogger("participation")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.records and not request.node.get_closest_marker("logs_errors"):
+        first = handler.records[0]
+        trace = logging.Formatter().formatException(first.exc_info) if first.exc_info else ""
+        pytest.fail(
+            f"the app logged {len(handler.records)} error(s) during the test; "
+            f"first: {first.getMessage()}\n{trace}"
+        )
 
 
 # --- Mail: a real SMTP server on localhost ------------------------------------

@@ -148,9 +148,12 @@ def test_hreflang_alternates(client):
 
 
 def test_hreflang_alternates_use_public_base_url(app, client):
-    app.config["PREFERRED_URL_SCHEME"] = "https"
-    body = html(client.get("/fr/", base_url="https://participation.brussels"))
-    assert '<link rel="alternate" hreflang="nl" href="https://participation.brussels/nl/">' in body
+    app.config["PUBLIC_BASE_URL"] = "https://participation.brussels"
+    body = html(client.get("/fr/?q=1"))
+    assert (
+        '<link rel="alternate" hreflang="nl" href="https://participation.brussels/nl/?q=1">' in body
+    )
+    assert 'hreflang="x-default" href="https://participation.brussels/"' in body
 
 
 # --- Formatting -----------------------------------------------------------------------

@@ -7,6 +7,8 @@ import logging
 import re
 import socket
 
+import pytest
+
 from tests.pages import translated
 
 
@@ -97,6 +99,7 @@ def test_without_mail_server_the_whole_message_is_logged(client, mailbox, app, c
     assert response.headers["Location"].endswith("/fr/account/login")
 
 
+@pytest.mark.logs_errors
 def test_a_broken_mail_server_does_not_break_registration(client, app, caplog):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

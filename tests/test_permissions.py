@@ -134,8 +134,10 @@ IDEA_CASES = {
     ("view_idea", IdeaStatus.PENDING): [Denial.NOT_VISIBLE, Denial.NOT_VISIBLE, OK]
     + [Denial.NOT_VISIBLE] * 3
     + [OK, Denial.NOT_VISIBLE, OK],
-    ("read_idea_text", IdeaStatus.HIDDEN): [Denial.NOT_VISIBLE, Denial.NOT_VISIBLE, OK]
-    + [Denial.NOT_VISIBLE] * 6,
+    ("read_text", IdeaStatus.HIDDEN): [Denial.NOT_VISIBLE, Denial.NOT_VISIBLE, OK]
+    + [Denial.NOT_VISIBLE] * 3
+    + [OK, Denial.NOT_VISIBLE, OK],
+    ("read_text", IdeaStatus.PUBLISHED): [OK] * 9,
     ("view_hidden_content", IdeaStatus.HIDDEN): [Denial.NOT_VISIBLE, Denial.NOT_VISIBLE, OK]
     + [Denial.NOT_VISIBLE] * 3
     + [OK, Denial.NOT_VISIBLE, OK],

@@ -77,7 +77,14 @@ def test_session_and_language_cookies_are_httponly_and_lax(client):
 
 
 def test_production_cookies_are_secure(app_config):
-    app = create_app("production", {**app_config, "SECRET_KEY": "a-long-random-production-key"})
+    app = create_app(
+        "production",
+        {
+            **app_config,
+            "SECRET_KEY": "a-long-random-production-key",
+            "PUBLIC_BASE_URL": "https://participation.example",
+        },
+    )
     try:
         check_production_cookies(app)
     finally:
@@ -385,6 +392,7 @@ def error_routes(app):
     return app
 
 
+@pytest.mark.logs_errors
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
 def test_error_pages_are_translated_in_the_layout_with_a_way_back(client, error_routes, lang):
     app = error_routes
@@ -397,6 +405,7 @@ def test_error_pages_are_translated_in_the_layout_with_a_way_back(client, error_
     assert "boom" not in html(crash) and "Traceback" not in html(crash)
 
 
+@pytest.mark.logs_errors
 def test_500_is_logged(client, error_routes, caplog):
     with caplog.at_level("ERROR"):
         assert client.get("/en/test-crash").status_code == 500

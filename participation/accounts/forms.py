@@ -8,12 +8,14 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from participation.forms import MunicipalityField, language_choices
+from participation.sanitize import clean_field
 from participation.services.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 def _strip(value):
-    """Pasted addresses and names often carry spaces at either end."""
-    return value.strip() if isinstance(value, str) else value
+    """Pasted text often carries spaces at either end, and sometimes control
+    characters that no feed or export could carry (see sanitize.clean_field)."""
+    return clean_field(value)
 
 
 def email_field(label=None):

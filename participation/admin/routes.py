@@ -15,6 +15,7 @@ from participation.permissions import can_change_role, can_manage_roles
 from participation.security import render_error
 from participation.services import accounts as account_service
 from participation.services import moderation as service
+from participation.urls import query_pairs
 from participation.vocabulary import Role
 from participation.web import transaction
 
@@ -43,7 +44,7 @@ def _users_page(status: int = 200, role_errors: dict | None = None):
     )
     page = page_number(request.args.get("page"))
     users = db.paginate(query, page=max(page, 1), per_page=USERS_PER_PAGE, error_out=False)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = query_pairs(drop={"page"})
     return (
         render_template(
             "admin/users.html",

@@ -11,12 +11,15 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from participation.extensions import db
 from participation.forms import MunicipalityField, choices, language_choices, optional_int
 from participation.i18n import current_language
+from participation.sanitize import clean_field
 from participation.services import comments as comment_service
 from participation.services import ideas as idea_service
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Pasted text often carries spaces at either end, and sometimes control
+    characters that no feed or export could carry (see sanitize.clean_field)."""
+    return clean_field(value)
 
 
 class ChallengeField(SelectField):

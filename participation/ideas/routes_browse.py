@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 
 from participation.ideas import bp
 from participation.models import Challenge
 from participation.models.base import utcnow
 from participation.services import browse
+from participation.urls import public_url
 
 FEED_SIZE = 30
 
@@ -60,12 +61,13 @@ def challenge(slug: str):
 
 def _feed(challenge: Challenge | None):
     ideas = browse.newest(limit=FEED_SIZE, challenge=challenge)
+    # Absolute links start with PUBLIC_BASE_URL, never with the request's Host.
     if challenge is not None:
-        page_url = url_for("ideas.challenge", slug=challenge.slug, _external=True)
-        self_url = url_for("ideas.challenge_feed", slug=challenge.slug, _external=True)
+        page_url = public_url("ideas.challenge", slug=challenge.slug)
+        self_url = public_url("ideas.challenge_feed", slug=challenge.slug)
     else:
-        page_url = url_for("ideas.index", _external=True)
-        self_url = url_for("ideas.feed", _external=True)
+        page_url = public_url("ideas.index")
+        self_url = public_url("ideas.feed")
     body = render_template(
         "ideas/feed.xml",
         ideas=ideas,

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from participation.ideas import bp
 from participation.ideas.forms import CommentForm
-from participation.permissions import can_read_idea_text
+from participation.permissions import can_read_text
 from participation.services import comments as comment_service
 from participation.services import ideas as service
 from participation.services.search import similar_ideas
@@ -71,7 +71,7 @@ def detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
         render_template(
             "ideas/detail.html",
             idea=idea,
-            show_text=bool(can_read_idea_text(current_user, idea)),
+            show_text=bool(can_read_text(current_user, idea)),
             threads=discussion,
             supported=has_supported(current_user, idea),
             comment_form=comment_form or CommentForm(formdata=None),

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from participation.forms import choices
+from participation.forms import choices, date_in_range
 from participation.vocabulary import (
     MODERATOR_HIDE_REASONS,
     REJECT_REASONS,
@@ -135,7 +135,7 @@ class LogFilterForm(FlaskForm):
     actor = SelectField(_l("Moderator"), validate_choice=False)
     date_from = DateField(
         _l("From"),
-        validators=[Optional()],
+        validators=[Optional(), date_in_range],
         format="%Y-%m-%d",
     )
-    date_to = DateField(_l("To"), validators=[Optional()], format="%Y-%m-%d")
+    date_to = DateField(_l("To"), validators=[Optional(), date_in_range], format="%Y-%m-%d")

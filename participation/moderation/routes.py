@@ -39,6 +39,7 @@ from participation.security import render_error
 from participation.services import DomainError
 from participation.services import moderation as service
 from participation.services import reports as report_service
+from participation.urls import query_pairs
 from participation.vocabulary import (
     Denial,
     ModerationActionKind,
@@ -350,7 +351,7 @@ def log():
         date_to=form.date_to.data if valid else None,
     )
     entries = db.paginate(query, page=max(page, 1), per_page=LOG_PER_PAGE, error_out=False)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = query_pairs(drop={"page"})
     return (
         render_template(
             "moderation/log.html",

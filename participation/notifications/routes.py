@@ -29,6 +29,7 @@ def index():
         page=page,
         form=MarkReadForm(),
         describe=service.describe,
+        idea_title=service.idea_title_for,
     )
 
 

@@ -13,6 +13,7 @@ from participation.officials import bp
 from participation.officials.forms import DashboardFilterForm, StatusForm
 from participation.permissions import can_respond_officially, can_view_dashboard
 from participation.services import officials as service
+from participation.urls import public_url, query_pairs, url_with_query
 from participation.web import idea_or_404, transaction
 
 
@@ -45,7 +46,7 @@ def dashboard():
             form=form,
             filters=filters,
             rows=rows,
-            csv_url=url_for("officials.export", **request.args.to_dict()),
+            csv_url=url_with_query("officials.export", query_pairs()),
         ),
         200 if valid else 400,
     )
@@ -63,7 +64,7 @@ def export():
     body = service.dashboard_csv(
         rows,
         language,
-        lambda idea: url_for("ideas.detail", idea_id=idea.id, lang_code=language, _external=True),
+        lambda idea: public_url("ideas.detail", idea_id=idea.id, lang_code=language),
     )
     filename = f"ideas-dashboard-{utcnow():%Y-%m-%d}.csv"
     return Response(

@@ -646,7 +646,7 @@ def log_query(
         query = query.where(
             ModerationAction.created_at >= datetime.combine(date_from, datetime.min.time())
         )
-    if date_to:
+    if date_to and date_to < date.max:
         query = query.where(
             ModerationAction.created_at
             < datetime.combine(date_to + timedelta(days=1), datetime.min.time())

@@ -11,11 +11,12 @@ preferences page, or with the unsubscribe link found in every email.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.message import EmailMessage
+from functools import partial
 from typing import Any, cast
 
 from flask import current_app
@@ -27,7 +28,7 @@ from sqlalchemy.orm import joinedload
 from participation.extensions import db
 from participation.models import EmailPreference, Idea, Notification, Support, User
 from participation.models.base import utcnow
-from participation.permissions import can_read_notification
+from participation.permissions import can_read_notification, can_read_text
 from participation.services import DomainError
 from participation.vocabulary import EmailGroup, NotificationKind, OfficialStatus, Reason
 
@@ -103,6 +104,16 @@ def describe(kind: str, title: str, data: dict[str, Any] | None, for_author: boo
     if kind == NotificationKind.IDEA_COMMENTED:
         return _("There is a new comment on your idea “%(title)s”.", title=title)
     return _("There is news about the idea “%(title)s”.", title=title)
+
+
+def idea_title_for(user: Any, idea: Any) -> str:
+    """An idea's title as `user` may read it: hidden ideas keep their words
+    for moderators and their author only (permissions.can_read_text)."""
+    if idea is None:
+        return _("an idea that is no longer available")
+    if not can_read_text(user, idea):
+        return _("an idea hidden by moderation")
+    return idea.title
 
 
 # --- Sending -------------------------------------------------------------------
@@ -207,7 +218,7 @@ def _deliver(
         group = email_group(kind, user.id, idea)
         if not user.email or (preference is not None and not preference.allows(group)):
             continue
-        _queue(_build_email(user, kind, group, idea, data, email_extra))
+        _queue(partial(_build_email, user, kind, group, idea, data, email_extra))
 
 
 def _build_email(
@@ -238,6 +249,7 @@ def _build_email(
         user=user,
         kind=kind,
         idea=idea,
+        idea_title=idea_title_for(user, idea) if idea is not None else "",
         data=data,
         extra=extra,
         lang=language,
@@ -257,12 +269,22 @@ def _build_email(
     return message
 
 
-# Emails wait in the session until its transaction commits.
+# Emails wait in the session until its transaction commits. They are written
+# just before the commit, from the state the transaction leaves: an idea hidden
+# later in the same transaction is never named in them.
+_PENDING = "notification_pending"
 _OUTBOX = "notification_outbox"
 
 
-def _queue(message: EmailMessage) -> None:
-    db.session.info.setdefault(_OUTBOX, []).append(message)
+def _queue(build: Callable[[], EmailMessage]) -> None:
+    db.session.info.setdefault(_PENDING, []).append(build)
+
+
+@event.listens_for(db.session, "before_commit")
+def _write_before_commit(session) -> None:
+    builders = session.info.pop(_PENDING, None)
+    if builders:
+        session.info.setdefault(_OUTBOX, []).extend(build() for build in builders)
 
 
 @event.listens_for(db.session, "after_commit")
@@ -279,6 +301,7 @@ def _send_after_commit(session) -> None:
 
 @event.listens_for(db.session, "after_rollback")
 def _drop_after_rollback(session) -> None:
+    session.info.pop(_PENDING, None)
     session.info.pop(_OUTBOX, None)
 
 

@@ -24,6 +24,7 @@ from participation.models import (
 )
 from participation.models.base import utcnow
 from participation.permissions import can_respond_officially, require
+from participation.sanitize import spreadsheet_safe
 from participation.services import DomainError, notifications
 from participation.vocabulary import (
     RESPONSE_REQUIRED_STATUSES,
@@ -207,15 +208,11 @@ def filter_choices(language: str) -> tuple[list[Challenge], list[Municipality]]:
 
 # --- CSV -------------------------------------------------------------------------
 
-# Spreadsheets run a cell starting with one of these as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 def neutralize(value: Any) -> Any:
-    """Prefix text a spreadsheet would read as a formula with a single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """Prefix text a spreadsheet would read as a formula with a single quote
+    (sanitize.spreadsheet_safe: also behind spaces and invisible characters)."""
+    return spreadsheet_safe(value)
 
 
 def dashboard_csv(rows: list[Row], language: str, idea_url) -> bytes:
