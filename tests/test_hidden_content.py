@@ -198,5 +198,5 @@ def test_the_decision_is_one_permission_verb(story, app):
             "commenter": False,
         }.items():
             user = db.session.get(User, users[role].id)
-            assert can_view_hidden_content(user, stored) is reads, role
-            assert can_read_text(user, stored) is reads, role
+            assert bool(can_view_hidden_content(user, stored)) is reads, role
+            assert bool(can_read_text(user, stored)) is reads, role

@@ -97,7 +97,14 @@ def test_production_hashes_passwords_with_full_cost_scrypt(app, app_config):
     from participation.services.passwords import hash_password, verify_password
 
     assert Config.PASSWORD_HASH_METHOD == ProductionConfig.PASSWORD_HASH_METHOD == "scrypt"
-    production = create_app("production", {**app_config, "SECRET_KEY": "a-long-production-key"})
+    production = create_app(
+        "production",
+        {
+            **app_config,
+            "SECRET_KEY": "a-long-production-key",
+            "PUBLIC_BASE_URL": "https://participation.example.brussels",
+        },
+    )
     try:
         with production.app_context():
             stored = hash_password(PASSWORD)
