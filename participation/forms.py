@@ -7,11 +7,9 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import ValidationError
 
-from participation.extensions import db
 from participation.i18n import LANGUAGE_NAMES, LANGUAGES, current_language
 from participation.parsing import parse_id
 
@@ -62,11 +60,10 @@ class MunicipalityField(SelectField):
         self.empty_label = empty_label if empty_label is not None else _l("Not specified")
 
     def _load(self):
-        from participation.models import Municipality
+        from participation.services.places import municipalities
 
         lang = current_language()
-        rows = db.session.scalars(select(Municipality)).all()
-        named = sorted(((m.id, m.name(lang)) for m in rows), key=lambda c: c[1])
+        named = [(m.id, m.name(lang)) for m in municipalities(lang)]
         self.choices = choices([("", str(self.empty_label)), *named])
 
     def iter_choices(self):

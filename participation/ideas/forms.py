@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from participation.extensions import db
 from participation.forms import MunicipalityField, choices, language_choices, optional_int
 from participation.i18n import current_language
 from participation.sanitize import clean_field
@@ -30,10 +28,10 @@ class ChallengeField(SelectField):
         super().__init__(label, **kwargs)
 
     def _load(self):
-        from participation.models import Challenge
+        from participation.services.places import challenges
 
         lang = current_language()
-        rows = db.session.scalars(select(Challenge).order_by(Challenge.position)).all()
+        rows = challenges()
         self.choices = choices(
             [("", str(_l("Choose a challenge"))), *((c.id, c.name(lang)) for c in rows)]
         )

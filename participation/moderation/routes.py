@@ -8,8 +8,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from participation.extensions import db, limiter
 from participation.forms import choices
@@ -97,18 +95,7 @@ def queue():
 
 
 def _load_item(kind: str, item_id: int) -> Idea | Comment:
-    if kind == "ideas":
-        item = db.session.scalar(
-            select(Idea)
-            .where(Idea.id == item_id)
-            .options(
-                joinedload(Idea.author), joinedload(Idea.challenge), joinedload(Idea.duplicate_of)
-            )
-        )
-    else:
-        item = db.session.scalar(
-            select(Comment).where(Comment.id == item_id).options(joinedload(Comment.author))
-        )
+    item = service.load_item(TargetType.IDEA if kind == "ideas" else TargetType.COMMENT, item_id)
     if item is None:
         abort(404)
     return item
@@ -370,16 +357,10 @@ def log():
 def _report_target(kind: str, item_id: int) -> tuple[Idea | Comment, Idea]:
     """The item and its idea if this visitor may see them, else 404 (never reveal
     pending ideas)."""
-    if kind == TargetType.IDEA:
-        item = db.session.get(Idea, item_id)
-        if item is None or not can_view_idea(current_user, item):
-            abort(404)
-        return item, item
-    comment = db.session.get(Comment, item_id)
-    idea = db.session.get(Idea, comment.idea_id) if comment is not None else None
-    if comment is None or idea is None:
+    found = report_service.load_target(TargetType(kind), item_id)
+    if found is None or not can_view_idea(current_user, found[1]):
         abort(404)
-    return comment, idea
+    return found
 
 
 def _back_url(kind: str, item: Idea | Comment) -> str:

@@ -19,7 +19,7 @@ from participation.extensions import db
 from participation.models import Challenge, Idea, Municipality, Support, User
 from participation.models.base import utcnow
 from participation.parsing import page_number
-from participation.services import search
+from participation.services import places, search
 from participation.vocabulary import LISTED_IDEA_STATUSES, IdeaStatus, Language, OfficialStatus
 
 # Statuses shown in lists; hidden ideas only keep a placeholder on their own page.
@@ -117,12 +117,7 @@ class Choices:
 
 
 def load_choices() -> Choices:
-    return Choices(
-        challenges=list(db.session.scalars(select(Challenge).order_by(Challenge.position)).all()),
-        municipalities=list(
-            db.session.scalars(select(Municipality).order_by(Municipality.name_fr)).all()
-        ),
-    )
+    return Choices(challenges=places.challenges(), municipalities=places.municipalities())
 
 
 def parse_filters(args, choices: Choices, challenge: Challenge | None = None) -> Filters:
@@ -313,4 +308,4 @@ def newest(limit: int = 6, challenge: Challenge | None = None) -> list[Idea]:
 
 
 def challenge_by_slug(slug: str) -> Challenge | None:
-    return db.session.scalar(select(Challenge).where(Challenge.slug == slug))
+    return places.challenge_by_slug(slug)

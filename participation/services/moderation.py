@@ -500,6 +500,22 @@ def change_role(actor: User | None, user: User, role: str | None) -> None:
 # --- Queries behind the pages ------------------------------------------------------------
 
 
+def load_item(kind: TargetType, item_id: int) -> Idea | Comment | None:
+    """An idea (with its author, challenge and original) or a comment (with its
+    author), for its moderation page: one query."""
+    if kind == TargetType.IDEA:
+        return db.session.scalar(
+            select(Idea)
+            .where(Idea.id == item_id)
+            .options(
+                joinedload(Idea.author), joinedload(Idea.challenge), joinedload(Idea.duplicate_of)
+            )
+        )
+    return db.session.scalar(
+        select(Comment).where(Comment.id == item_id).options(joinedload(Comment.author))
+    )
+
+
 def pending_ideas_query() -> Select:
     """Pending ideas, oldest first, with what the queue shows."""
     return (

@@ -25,7 +25,7 @@ from participation.models import (
 from participation.models.base import utcnow
 from participation.permissions import can_respond_officially, require
 from participation.sanitize import spreadsheet_safe
-from participation.services import DomainError, notifications
+from participation.services import DomainError, notifications, places
 from participation.vocabulary import (
     RESPONSE_REQUIRED_STATUSES,
     IdeaStatus,
@@ -199,11 +199,7 @@ def dashboard(
 
 def filter_choices(language: str) -> tuple[list[Challenge], list[Municipality]]:
     """Challenges in their order, municipalities by name in `language`: two queries."""
-    challenges = list(db.session.scalars(select(Challenge).order_by(Challenge.position)).all())
-    municipalities = sorted(
-        db.session.scalars(select(Municipality)).all(), key=lambda m: m.name(language)
-    )
-    return challenges, municipalities
+    return places.challenges(), places.municipalities(language)
 
 
 # --- CSV -------------------------------------------------------------------------

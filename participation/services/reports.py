@@ -19,7 +19,7 @@ from participation.models.base import utcnow
 from participation.permissions import can_report, require
 from participation.services import DomainError
 from participation.services.moderation import hide_item
-from participation.vocabulary import REPORT_REASONS, CommentStatus, IdeaStatus, Reason
+from participation.vocabulary import REPORT_REASONS, CommentStatus, IdeaStatus, Reason, TargetType
 
 DETAILS_MAX = 1000
 
@@ -32,6 +32,18 @@ class ReportResult:
 
 def _column(item: Idea | Comment):
     return Report.idea_id if isinstance(item, Idea) else Report.comment_id
+
+
+def load_target(kind: TargetType, item_id: int) -> tuple[Idea | Comment, Idea] | None:
+    """The idea or comment a report is about, and its idea."""
+    if kind == TargetType.IDEA:
+        idea = db.session.get(Idea, item_id)
+        return (idea, idea) if idea is not None else None
+    comment = db.session.get(Comment, item_id)
+    idea = db.session.get(Idea, comment.idea_id) if comment is not None else None
+    if comment is None or idea is None:
+        return None
+    return comment, idea
 
 
 def has_reported(user: User, item: Idea | Comment) -> bool:
