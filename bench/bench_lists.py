@@ -5,7 +5,8 @@ migrations, then requests each page through the Flask test client many times
 and prints the median and 95th percentile time and the number of SQL queries
 per page. Tests assert query counts; this script is where we look at seconds.
 
-Reproduce:
+Reproduce (from the repository root; the script also runs from any other
+directory, e.g. `cd bench && ../.venv/bin/python bench_lists.py`):
 
     .venv/bin/python bench/bench_lists.py                      # SQLite, temp file
     .venv/bin/python bench/bench_lists.py --ideas 20000 --supports 200000
@@ -29,7 +30,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Paths come from this file, never from the current directory: the script runs
+# the same from the repository root, from bench/ or from anywhere else.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -236,7 +240,7 @@ def main() -> None:
         prepare_postgres(args.database_url)
         run(args.database_url, args)
     print(
-        "\nReproduce: .venv/bin/python bench/bench_lists.py "
+        f"\nReproduce (in {ROOT}): .venv/bin/python bench/bench_lists.py "
         f"--ideas {args.ideas} --supports {args.supports} --comments {args.comments}"
         f" --runs {args.runs}" + (" --database-url <postgresql url>" if args.database_url else "")
     )

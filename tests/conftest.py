@@ -15,6 +15,7 @@ import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -27,21 +28,31 @@ from tests.factories import PASSWORD, insert_comment
 from tests.pages import FormClient
 
 # Under pytest-xdist each worker ("gw0", "gw1", ...) has its own PostgreSQL
-# database (created if missing) and its own Redis key prefix, so that workers
-# never see each other's rows or rate-limit counters.
+# database (the name plus "_gw0", created if missing) and its own Redis
+# database (worker k uses the number in TEST_REDIS_URL minus k), so that
+# workers never see each other's rows or rate-limit counters.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
-def _for_worker(url: str | None) -> str | None:
+def _postgres_for_worker(url: str | None) -> str | None:
     if not url or not WORKER:
         return url
     base = make_url(url)
     return base.set(database=f"{base.database}_{WORKER}").render_as_string(hide_password=False)
 
 
-TEST_DATABASE_URL = _for_worker(os.environ.get("TEST_DATABASE_URL"))
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
-REDIS_KEY_PREFIX = f"participation-test-{WORKER or 'main'}"
+def _redis_for_worker(url: str | None) -> str | None:
+    if not url or not WORKER:
+        return url
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) - int(WORKER.removeprefix("gw"))
+    if number < 0:
+        raise pytest.UsageError(f"{WORKER} needs a Redis database below the one in {url}.")
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+TEST_DATABASE_URL = _postgres_for_worker(os.environ.get("TEST_DATABASE_URL"))
+TEST_REDIS_URL = _redis_for_worker(os.environ.get("TEST_REDIS_URL"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRE_ALL = os.environ.get("PARTICIPATION_REQUIRE_ALL") == "1"
 # Rows created by migrations (reference data), kept between tests.
@@ -124,6 +135,8 @@ def pytest_report_header(config):
     lines = [f"database backends: {', '.join(BACKENDS)}"]
     if TEST_DATABASE_URL:
         lines.append(f"PostgreSQL test database: {make_url(TEST_DATABASE_URL).database}")
+    if TEST_REDIS_URL:
+        lines.append(f"Redis test database: {TEST_REDIS_URL}")
     lines += [f"NOTICE: {n}" for n in _notices]
     return lines
 
@@ -320,27 +333,18 @@ def app(app_config):
 
 
 @pytest.fixture
-def redis_limiter():
-    """Rate-limit settings on the real Redis at TEST_REDIS_URL, under this worker's
-    own key prefix, and a client to that Redis. The prefix's keys are deleted
-    before and after the test (never the whole Redis database)."""
+def redis_server():
+    """(url, client) of this worker's real Redis database (from TEST_REDIS_URL),
+    emptied before and after the test. Tests using it are marked `redis`."""
     import redis
 
     assert TEST_REDIS_URL, "TEST_REDIS_URL is not set (mark the test with redis)"
     server = redis.Redis.from_url(TEST_REDIS_URL)
-
-    def clear():
-        for key in server.scan_iter(f"*{REDIS_KEY_PREFIX}*"):
-            server.delete(key)
-
-    clear()
+    server.flushdb()
     try:
-        yield (
-            {"RATELIMIT_STORAGE_URI": TEST_REDIS_URL, "RATELIMIT_KEY_PREFIX": REDIS_KEY_PREFIX},
-            server,
-        )
+        yield TEST_REDIS_URL, server
     finally:
-        clear()
+        server.flushdb()
         server.close()
 
 

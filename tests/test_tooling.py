@@ -1,0 +1,64 @@
+"""The project's own commands: CI runs what the README says, installs are pinned,
+and scripts run from any directory."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+
+from config import BASE_DIR
+
+README = (BASE_DIR / "README.md").read_text(encoding="utf-8")
+CI = (BASE_DIR / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _commands(text: str) -> list[str]:
+    """The lines of the ```sh blocks."""
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_ci_runs_the_readme_test_command_word_for_word():
+    [command] = [c for c in _commands(README) if "pytest" in c]
+    assert command in CI.splitlines()
+    for check in ("ruff check .", "ruff format --check .", "mypy", "--cov-fail-under="):
+        assert check in command
+
+
+def test_every_install_uses_the_constraints_file():
+    installs = [c for c in _commands(README) + CI.splitlines() if "pip install" in c]
+    assert len(installs) >= 3  # run the site, run the tests, CI
+    for command in installs:
+        assert '-c constraints.txt -e ".[test]"' in command, command
+
+
+def test_constraints_agree_with_the_pins_in_pyproject():
+    pinned = dict(
+        line.split("==")
+        for line in (BASE_DIR / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+    pinned = {name.lower().replace("_", "-"): version for name, version in pinned.items()}
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = project["dependencies"] + project["optional-dependencies"]["test"]
+    for requirement in requirements:
+        name, version = requirement.split("==")
+        name = re.sub(r"\[.*\]", "", name).lower().replace("_", "-")
+        assert pinned.get(name) == version, f"{requirement} is not pinned so in constraints.txt"
+
+
+def test_bench_runs_from_another_directory(tmp_path):
+    script = BASE_DIR / "bench" / "bench_lists.py"
+    sizes = ["--ideas", "3", "--supports", "3", "--comments", "3", "--runs", "1"]
+    result = subprocess.run(
+        [sys.executable, str(script), *sizes, "--database-url", ""],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "list, newest" in result.stdout
+    assert f"Reproduce (in {BASE_DIR})" in result.stdout
