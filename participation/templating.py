@@ -1,13 +1,27 @@
-"""What every template can use: permissions, display helpers, locale formatting."""
+"""What every template can use: permissions, display helpers, locale formatting.
+
+Lists render the same few things many times (a date per card or comment, a
+link per idea and challenge): the helpers here do the expensive part once per
+request or once per process (URL building through the language hook, Babel
+pattern parsing), and only the cheap part per row.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from datetime import UTC, date, datetime
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import get_datetime_format, parse_pattern
+from flask import Flask, g, url_for
+from flask_babel import format_decimal, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.permissions import can
+
+# A stand-in id: URLs are built once with it, then it is replaced.
+_ID = 987654321
 
 
 def display_name(user) -> str:
@@ -17,11 +31,83 @@ def display_name(user) -> str:
     return user.display_name
 
 
+def url_for_id(endpoint: str, **values) -> str:
+    """url_for(endpoint, **values) where one value is an integer id: the URL is
+    built once per request, then only the id changes (for links in rows)."""
+    (name, number), *_ = ((k, v) for k, v in values.items() if isinstance(v, int))
+    cache = g.setdefault("_url_patterns", {})
+    fixed = tuple(sorted((k, v) for k, v in values.items() if k != name))
+    key = (endpoint, str(get_locale()), name, fixed)
+    pattern = cache.get(key)
+    if pattern is None:
+        pattern = cache[key] = url_for(endpoint, **dict(fixed), **{name: _ID})
+    return pattern.replace(str(_ID), str(number))
+
+
+def idea_url(idea_id: int) -> str:
+    """url_for('ideas.detail', idea_id=...) at the cost of a string replace."""
+    return url_for_id("ideas.detail", idea_id=idea_id)
+
+
+def challenge_url(slug: str) -> str:
+    cache = g.setdefault("_challenge_urls", {})
+    key = (slug, str(get_locale()))
+    if key not in cache:
+        cache[key] = url_for("ideas.challenge", slug=slug)
+    return cache[key]
+
+
+@lru_cache(maxsize=64)
+def _patterns(locale: str, kind: str, fmt: str):
+    """Parsed Babel patterns for a locale: ('date', fmt) or ('datetime', fmt)."""
+    parsed = Locale.parse(locale)
+    date_pattern = parse_pattern(parsed.date_formats[fmt])
+    if kind == "date":
+        return parsed, date_pattern, None, None
+    time_pattern = parse_pattern(parsed.time_formats[fmt])
+    joiner = get_datetime_format(fmt, locale=parsed).replace("'", "")
+    return parsed, date_pattern, time_pattern, joiner
+
+
+def _local(value):
+    """A naive UTC datetime in the user's time zone (as Flask-Babel's rebase)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(get_timezone())
+    return value
+
+
+def format_date(value: date | datetime | None, fmt: str = "long") -> str:
+    """flask_babel.format_date(value, fmt), with the pattern parsed once."""
+    if not value:
+        return ""
+    locale, date_pattern, _t, _j = _patterns(str(get_locale()), "date", fmt)
+    return date_pattern.apply(_local(value), locale)
+
+
+def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """flask_babel.format_datetime(value, fmt) for the standard formats, parsed once."""
+    if not value:
+        return ""
+    locale, date_pattern, time_pattern, joiner = _patterns(str(get_locale()), "datetime", fmt)
+    local = _local(value)
+    return joiner.replace("{0}", time_pattern.apply(local, locale)).replace(
+        "{1}", date_pattern.apply(local, locale)
+    )
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(can=can, display_name=display_name)
+    app.jinja_env.globals.update(
+        can=can,
+        display_name=display_name,
+        idea_url=idea_url,
+        url_for_id=url_for_id,
+        challenge_url=challenge_url,
+    )
     app.jinja_env.filters.update(
-        date=lambda value, fmt="long": format_date(value, fmt) if value else "",
-        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        date=format_date,
+        datetime=format_datetime,
         number=lambda value: format_decimal(value or 0),
     )
 

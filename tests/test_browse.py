@@ -414,3 +414,23 @@ def test_challenge_page_filters_and_paginates(client, make_idea):
 def test_unknown_challenge_is_404(client):
     assert client.get("/en/ideas/challenge/nope").status_code == 404
     assert client.get("/en/ideas/challenge/nope/feed.atom").status_code == 404
+
+
+def test_pagination_links_are_bounded_and_pages_stop_at_the_maximum(app, client, make_idea):
+    """A handful of page links whatever the number of pages, and page numbers
+    stop at IDEAS_MAX_PAGES with a note saying how to reach the rest."""
+    app.config.update(IDEAS_PER_PAGE=1, IDEAS_MAX_PAGES=9)
+    for n in range(12):
+        make_idea(title=f"Numbered idea {n:02d}")
+    html = client.get("/en/ideas/?page=5").get_data(as_text=True)
+    nav = html.split('class="pagination"')[1].split("</nav>")[0]
+    # 1 … 3 4 [5] 6 7 … 9, previous and next.
+    assert re.findall(r"</span>(\d+)</(?:a|span)>", nav) == ["1", "3", "4", "5", "6", "7", "9"]
+    assert nav.count("pagination-gap") == 2
+    assert "Only the first 9 ideas of this order are paged" in html
+    # The unfiltered total is the stored one; past the last page, the last page.
+    assert "12 ideas" in html
+    assert titles(client.get("/en/ideas/?page=40")) == titles(client.get("/en/ideas/?page=9"))
+    # With a filter, the count stops past the maximum.
+    filtered = client.get("/en/ideas/?language=en").get_data(as_text=True)
+    assert "More than 9 ideas" in filtered

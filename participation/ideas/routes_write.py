@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participation.extensions import db, limiter
-from participation.forms import apply_domain_error, parse_id
+from participation.forms import apply_domain_error, page_number, parse_id
 from participation.i18n import current_language
 from participation.ideas import bp
 from participation.ideas.forms import ActionForm, CommentForm, IdeaForm
@@ -171,11 +171,14 @@ def detail(idea_id: int):
 def _detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
     """The idea page: a fixed number of queries (idea, comments, the visitor's support)."""
     show_text = idea.status != "hidden" or is_author(current_user, idea)
-    discussion = comment_service.threads(idea) if idea.status in ("published", "withdrawn") else []
+    discussion = None
+    if idea.status in ("published", "withdrawn"):
+        discussion = comment_service.threads(idea, page=page_number(request.args.get("comments")))
+    threads = discussion.threads if discussion else []
     reply_form = None
     if comment_form is not None and reply_to is not None:
         # Errors of a reply show in that reply's form, if its thread is still there.
-        if any(t.comment.id == reply_to and not t.is_placeholder for t in discussion):
+        if any(t.comment.id == reply_to and not t.is_placeholder for t in threads):
             reply_form, comment_form = comment_form, None
         else:
             reply_to = None
@@ -184,7 +187,8 @@ def _detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
             "ideas/detail.html",
             idea=idea,
             show_text=show_text,
-            threads=discussion,
+            threads=threads,
+            discussion=discussion,
             supported=has_supported(current_user, idea),
             comment_form=comment_form or CommentForm(formdata=None),
             reply_form=reply_form,

@@ -203,10 +203,11 @@ class Page:
     per_page: int
     # True when `total` is a lower bound: more ideas match than are paged.
     more: bool = False
+    max_pages: int = 50
 
     @property
     def pages(self) -> int:
-        return max(1, min(MAX_PAGES, math.ceil(self.total / self.per_page)))
+        return max(1, min(self.max_pages, math.ceil(self.total / self.per_page)))
 
     @property
     def truncated(self) -> bool:
@@ -270,7 +271,7 @@ def _page_of(ids: Select, order: list, score=None) -> Select:
     return _with_details(query)
 
 
-def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
+def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None = None) -> Page:
     """One page of public ideas, in at most two queries whatever the data.
 
     Without filters (or only a challenge) the total is the stored challenge
@@ -297,9 +298,10 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
         # Only punctuation: nothing can match.
         ids = ids.where(False)
 
+    max_pages = max_pages or MAX_PAGES
     more = False
     if not filters.is_challenge_only:
-        cap = MAX_PAGES * per_page
+        cap = max_pages * per_page
         bounded = ids.limit(cap + 1).subquery("bounded")
         total = db.session.scalar(select(func.count()).select_from(bounded)) or 0
         if total > cap:
@@ -308,7 +310,7 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
         total = filters.challenge.idea_count
     else:
         total = filters.listed_total
-    pages = max(1, min(MAX_PAGES, math.ceil(total / per_page)))
+    pages = max(1, min(max_pages, math.ceil(total / per_page)))
     page = min(filters.page, pages)
     filters.page = page
 
@@ -321,7 +323,9 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
     ids = ids.order_by(*order).limit(per_page).offset((page - 1) * per_page)
     query = _page_of(ids, order, score=score)
     items = list(db.session.scalars(query).unique().all())
-    return Page(items=items, total=total, page=page, per_page=per_page, more=more)
+    return Page(
+        items=items, total=total, page=page, per_page=per_page, more=more, max_pages=max_pages
+    )
 
 
 @dataclass
