@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
-    Float,
     String,
     Text,
     UniqueConstraint,
