@@ -80,9 +80,10 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     i18n.init_app(app)
     security.init_app(app)
 
-    from participation import auth, cli, templating
+    from participation import auth, caching, cli, templating
 
     auth.init_app(app)
+    caching.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
 
