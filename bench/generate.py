@@ -5,12 +5,12 @@
 
 The schema comes from the migrations (`flask db upgrade`), then rows are bulk
 inserted through it (executemany on SQLite, COPY on PostgreSQL). Counters are
-computed from the generated rows; on SQLite the database triggers keep the
-challenge totals and trending scores as rows arrive, on PostgreSQL they are
-switched off for the load (session_replication_role = replica) and the same
-values are written directly, then every stored counter is checked against the
-rows. ANALYZE runs at the end. One idea has exactly 200 comments (the "idea
-with 200 comments" page), and a confirmed citizen bench@example.be (password
+computed from the generated rows (support and comment counts, trending
+scores, challenge totals); the triggers that keep them are off during the load
+(dropped and created again from the migration on SQLite,
+session_replication_role = replica on PostgreSQL), then every stored counter
+is checked against the rows, trending scores included. ANALYZE runs at the
+end. One idea has exactly 200 comments (the "idea with 200 comments" page), and a confirmed citizen bench@example.be (password
 below) can log in.
 
 Reproduce (from any directory):
@@ -202,8 +202,33 @@ IDEA_COLUMNS = (
 COMMENT_COLUMNS = "idea_id, author_id, parent_id, body_source, body_html, created_at"
 
 
+def _scale_migration():
+    """migrations/versions/0006_scale.py, for the trigger definitions."""
+    import importlib.util
+
+    path = ROOT / "migrations" / "versions" / "0006_scale.py"
+    spec = importlib.util.spec_from_file_location("scale_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TOTALS = (
+    "UPDATE challenges SET"
+    " idea_count = (SELECT count(*) FROM ideas WHERE challenge_id = challenges.id"
+    "   AND status IN ('published', 'withdrawn')),"
+    " support_count = (SELECT coalesce(sum(support_count), 0) FROM ideas"
+    "   WHERE challenge_id = challenges.id AND status IN ('published', 'withdrawn'))"
+)
+
+
 def load_sqlite(path: str, users, ideas, supports, comments) -> None:
+    """Bulk insert; the triggers that keep the challenge totals and trending
+    scores are dropped for the load (the rows carry those values) and created
+    again from the migration's own definitions."""
     import sqlite3
+
+    migration = _scale_migration()
 
     def stamp(value):
         return value.isoformat(sep=" ", timespec="microseconds") if value else None
@@ -212,19 +237,17 @@ def load_sqlite(path: str, users, ideas, supports, comments) -> None:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=OFF")
     with conn:
+        for name in migration.SQLITE_TRIGGER_NAMES:
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
         conn.executemany(
             f"INSERT INTO users ({USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(*u[:5], stamp(u[5]), stamp(u[6]), *u[7:]) for u in users],
         )
-        # Triggers add the challenge totals (ideas) and trending scores (supports).
         conn.executemany(
             f"INSERT INTO ideas ({', '.join(IDEA_COLUMNS)}) VALUES "
             f"({', '.join('?' * len(IDEA_COLUMNS))})",
             [
-                tuple(
-                    0.0 if c == "trending_score" else stamp(i[c]) if c.endswith("_at") else i[c]
-                    for c in IDEA_COLUMNS
-                )
+                tuple(stamp(i[c]) if c.endswith("_at") else i[c] for c in IDEA_COLUMNS)
                 for i in ideas
             ],
         )
@@ -237,6 +260,9 @@ def load_sqlite(path: str, users, ideas, supports, comments) -> None:
             " VALUES (?, ?, ?, ?, ?, ?, 'visible')",
             [(*c[:5], stamp(c[5])) for c in comments],
         )
+        conn.execute(TOTALS)
+        for statement in migration.SQLITE_TRIGGERS:
+            conn.execute(statement)
     conn.execute("ANALYZE")
     conn.close()
 
@@ -261,13 +287,7 @@ def load_postgres(url: str, users, ideas, supports, comments) -> None:
             with cur.copy(f"COPY comments ({COMMENT_COLUMNS}, status) FROM STDIN") as copy:
                 for row in comments:
                     copy.write_row((*row, "visible"))
-            cur.execute(
-                "UPDATE challenges SET"
-                " idea_count = (SELECT count(*) FROM ideas WHERE challenge_id = challenges.id"
-                "   AND status IN ('published', 'withdrawn')),"
-                " support_count = (SELECT coalesce(sum(support_count), 0) FROM ideas"
-                "   WHERE challenge_id = challenges.id AND status IN ('published', 'withdrawn'))"
-            )
+            cur.execute(TOTALS)
             cur.execute("SET session_replication_role = DEFAULT")
         conn.commit()
         conn.autocommit = True
@@ -284,6 +304,19 @@ def check(url: str) -> None:
                 " (SELECT count(*) FROM supports s WHERE s.idea_id = i.id)"
                 " OR comment_count <> (SELECT count(*) FROM comments c WHERE c.idea_id = i.id"
                 " AND c.status = 'visible')"
+            )
+        )
+        weight = (
+            "pow(2.0, (julianday(s.created_at) - julianday('2026-01-01')) / 7.0)"
+            if conn.dialect.name == "sqlite"
+            else "power(2.0::float8, extract(epoch FROM (s.created_at"
+            " - timestamp '2026-01-01'))::float8 / 604800.0)"
+        )
+        wrong += conn.scalar(
+            text(
+                "SELECT count(*) FROM ideas i WHERE abs(trending_score - (SELECT"
+                f" coalesce(sum({weight}), 0) FROM supports s WHERE s.idea_id = i.id))"
+                " > 1e-6 * (1 + abs(trending_score))"
             )
         )
         totals = conn.scalar(
