@@ -10,8 +10,8 @@ scores, challenge totals); the triggers that keep them are off during the load
 (dropped and created again from the migration on SQLite,
 session_replication_role = replica on PostgreSQL), then every stored counter
 is checked against the rows, trending scores included. ANALYZE runs at the
-end. One idea has exactly 200 comments (the "idea with 200 comments" page), and a confirmed citizen bench@example.be (password
-below) can log in.
+end. One idea has exactly 200 comments (the "idea with 200 comments" page),
+and a confirmed citizen bench@example.be (password below) can log in.
 
 Reproduce (from any directory):
 
