@@ -24,6 +24,46 @@ from participation.permissions import can
 _ID = 987654321
 
 
+# Rendered idea cards, keyed by everything a card shows: a changed count,
+# title or status makes a new key, so an entry is never stale. Per process,
+# emptied when full.
+_CARDS: dict[tuple, str] = {}
+MAX_CARDS = 5000
+
+
+def cached_card(macro, idea, heading: str = "h3", status_labels=None):
+    """The idea card `macro(idea, heading=..., status_labels=...)`, rendered once
+    per content and language."""
+    author = idea.author
+    key = (
+        str(get_locale()),
+        heading,
+        status_labels is not None,
+        idea.id,
+        idea.title,
+        idea.language,
+        idea.status,
+        idea.official_status,
+        idea.duplicate_of_id,
+        idea.support_count,
+        idea.comment_count,
+        idea.published_at,
+        idea.created_at,
+        idea.challenge_id,
+        idea.municipality_id,
+        idea.author_id,
+        author.display_name if author is not None else None,
+        author.is_deleted if author is not None else None,
+        idea.body_html,
+    )
+    html = _CARDS.get(key)
+    if html is None:
+        if len(_CARDS) >= MAX_CARDS:
+            _CARDS.clear()
+        html = _CARDS[key] = macro(idea, heading=heading, status_labels=status_labels)
+    return html
+
+
 def display_name(user) -> str:
     """A contributor's public name; deleted accounts show as 'former participant'."""
     if user is None or user.is_deleted or not user.display_name:
@@ -103,6 +143,7 @@ def init_app(app: Flask) -> None:
         display_name=display_name,
         idea_url=idea_url,
         url_for_id=url_for_id,
+        cached_card=cached_card,
         challenge_url=challenge_url,
     )
     app.jinja_env.filters.update(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
 from participation.forms import page_number
-from participation.models import Challenge, Idea, Municipality, User
+from participation.models import Challenge, Idea, Municipality
 from participation.models.ideas import OFFICIAL_STATUSES, TEXT_LANGUAGES
 from participation.services import search
 
@@ -241,7 +241,7 @@ def _with_details(query: Select) -> Select:
     return query.options(
         joinedload(Idea.challenge),
         joinedload(Idea.municipality),
-        joinedload(Idea.author).joinedload(User.municipality),
+        joinedload(Idea.author),
     )
 
 
