@@ -17,8 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask, g, request
+from werkzeug.local import LocalProxy
 
 from participation.extensions import compress
 
@@ -86,7 +86,13 @@ def init_app(app: Flask) -> None:
         if response.mimetype not in CACHEABLE or "Cache-Control" in response.headers:
             return response
         response.vary.add("Cookie")
-        if current_user.is_authenticated:
+        # The visitor as the request loaded them (never loaded again here: a
+        # failing load would recurse through the error page). Not loaded:
+        # treated as signed in, nothing kept.
+        # (A LocalProxy here means login_user(current_user) was called: the
+        # proxy would resolve to itself; treat it as signed in.)
+        user = g.get("_login_user")
+        if user is None or type(user) is LocalProxy or user.is_authenticated:
             response.headers["Cache-Control"] = "private, no-store"
         elif (
             request.method in ("GET", "HEAD")

@@ -64,6 +64,39 @@ def cached_card(macro, idea, heading: str = "h3", status_labels=None):
     return html
 
 
+_COMMENTS: dict[tuple, str] = {}
+
+
+def cached_comment(macro, comment, placeholder: bool, is_reply: bool, view: dict):
+    """A comment as an anonymous visitor sees it, rendered once per content and
+    language; a signed-in visitor's comments are rendered each time (their own
+    get edit and delete buttons, moderators a moderation link)."""
+    if view.get("viewer_id") is not None or view.get("moderator"):
+        return macro(comment, placeholder, is_reply, view)
+    author = comment.author
+    key = (
+        str(get_locale()),
+        placeholder,
+        is_reply,
+        comment.id,
+        comment.status,
+        comment.hidden_reason,
+        comment.body_html,
+        comment.created_at,
+        comment.edited_at,
+        comment.author_id == view["idea"].author_id,
+        view["idea"].id,
+        author.display_name if author is not None else None,
+        author.is_deleted if author is not None else None,
+    )
+    html = _COMMENTS.get(key)
+    if html is None:
+        if len(_COMMENTS) >= MAX_CARDS:
+            _COMMENTS.clear()
+        html = _COMMENTS[key] = macro(comment, placeholder, is_reply, view)
+    return html
+
+
 def display_name(user) -> str:
     """A contributor's public name; deleted accounts show as 'former participant'."""
     if user is None or user.is_deleted or not user.display_name:
@@ -144,6 +177,7 @@ def init_app(app: Flask) -> None:
         idea_url=idea_url,
         url_for_id=url_for_id,
         cached_card=cached_card,
+        cached_comment=cached_comment,
         challenge_url=challenge_url,
     )
     app.jinja_env.filters.update(
