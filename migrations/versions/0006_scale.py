@@ -53,6 +53,10 @@ INDEXES = [
     ("ix_ideas_trending", ["trending_score", "id", "status"]),
     ("ix_ideas_challenge_newest", ["challenge_id", "published_at", "id", "status"]),
     ("ix_ideas_official_status", ["official_status"]),
+    # A municipality filter reads its few thousand ideas from here and sorts
+    # them without touching the table, whatever the order asked.
+    ("ix_ideas_place_sorts", ["municipality_id", "challenge_id", "status", "published_at",
+                              "support_count", "comment_count", "trending_score", "id"]),
 ]
 
 SQLITE_WEIGHT = "pow(2.0, (julianday({row}.created_at) - julianday('2026-01-01')) / 7.0)"

@@ -98,6 +98,18 @@ class Idea(db.Model):
         Index("ix_ideas_trending", "trending_score", "id", "status"),
         Index("ix_ideas_challenge_newest", "challenge_id", "published_at", "id", "status"),
         Index("ix_ideas_official_status", "official_status"),
+        # Municipality filter: covered, sorted without reading the table.
+        Index(
+            "ix_ideas_place_sorts",
+            "municipality_id",
+            "challenge_id",
+            "status",
+            "published_at",
+            "support_count",
+            "comment_count",
+            "trending_score",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
