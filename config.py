@@ -86,6 +86,9 @@ class Config:
     # Ideas: pre-moderation is on unless switched off.
     IDEAS_PREMODERATION = _bool("IDEAS_PREMODERATION", True)
     IDEAS_PER_PAGE = 20
+    # Page numbers offered in lists (deeper pages would cost more): filters,
+    # search and the other orders reach the rest.
+    IDEAS_MAX_PAGES = 50
     REPORTS_HIDE_THRESHOLD = _int("REPORTS_HIDE_THRESHOLD", 3)
 
     # Rate limits (Flask-Limiter syntax).

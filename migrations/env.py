@@ -48,6 +48,8 @@ def get_metadata():
 # and its shadow tables on SQLite, an expression GIN index on PostgreSQL) are
 # not in the models: autogenerate must not propose to drop them.
 SEARCH_OBJECTS = ("ideas_fts", "ix_ideas_search")
+# PostgreSQL's stored tsvector (0006_scale), a generated column outside the models.
+SEARCH_COLUMNS = ("search_vector",)
 
 
 def include_name(name, type_, parent_names):
@@ -58,6 +60,8 @@ def include_name(name, type_, parent_names):
 
 def include_object(object, name, type_, reflected, compare_to):
     if type_ in ("table", "index") and name and name.startswith(SEARCH_OBJECTS):
+        return False
+    if type_ == "column" and name in SEARCH_COLUMNS:
         return False
     return True
 

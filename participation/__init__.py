@@ -96,9 +96,10 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     i18n.init_app(app)
     security.init_app(app)
 
-    from participation import auth, cli, sanitize, templating, urls
+    from participation import auth, caching, cli, sanitize, templating, urls
 
     auth.init_app(app)
+    caching.init_app(app)
     templating.init_app(app)
     urls.init_app(app)
     sanitize.init_app(app)

@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import force_locale
+from sqlalchemy import text
 
 from config import BASE_DIR
 from participation.extensions import db
@@ -86,6 +87,9 @@ def load_demo():
     from participation.demo import load
 
     summary = load()
+    db.session.commit()
+    # Fresh statistics for the query planner (SQLite has none until ANALYZE).
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
     click.echo(summary)
 

@@ -1,15 +1,102 @@
 """What every template can use: permissions, the vocabulary and its labels, display
-helpers, locale formatting. The one place template globals are registered."""
+helpers, locale formatting. The one place template globals are registered.
+
+Lists render the same few things many times (a date per card or comment, a
+link per idea and challenge): the helpers here do the expensive part once per
+request or once per process (URL building through the language hook, Babel
+pattern parsing), and only the cheap part per row.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from datetime import UTC, date, datetime
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import get_datetime_format, parse_pattern
+from flask import Flask, g, url_for
+from flask_babel import format_decimal, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation import vocabulary
 from participation.permissions import can
+
+# A stand-in id: URLs are built once with it, then it is replaced.
+_ID = 987654321
+
+
+# Rendered idea cards, keyed by everything a card shows: a changed count,
+# title or status makes a new key, so an entry is never stale. Per process,
+# emptied when full.
+_CARDS: dict[tuple, str] = {}
+MAX_CARDS = 5000
+
+
+def cached_card(macro, idea, heading: str = "h3", status_labels=None):
+    """The idea card `macro(idea, heading=..., status_labels=...)`, rendered once
+    per content and language."""
+    author = idea.author
+    key = (
+        str(get_locale()),
+        heading,
+        status_labels is not None,
+        idea.id,
+        idea.title,
+        idea.language,
+        idea.status,
+        idea.official_status,
+        idea.duplicate_of_id,
+        idea.support_count,
+        idea.comment_count,
+        idea.published_at,
+        idea.created_at,
+        idea.challenge_id,
+        idea.municipality_id,
+        idea.author_id,
+        author.display_name if author is not None else None,
+        author.is_deleted if author is not None else None,
+        idea.body_html,
+    )
+    html = _CARDS.get(key)
+    if html is None:
+        if len(_CARDS) >= MAX_CARDS:
+            _CARDS.clear()
+        html = _CARDS[key] = macro(idea, heading=heading, status_labels=status_labels)
+    return html
+
+
+_COMMENTS: dict[tuple, str] = {}
+
+
+def cached_comment(macro, comment, placeholder: bool, is_reply: bool, view: dict):
+    """A comment as an anonymous visitor sees it, rendered once per content and
+    language; a signed-in visitor's comments are rendered each time (their own
+    get edit and delete buttons, moderators a moderation link)."""
+    if view.get("viewer_id") is not None or view.get("moderator"):
+        return macro(comment, placeholder, is_reply, view)
+    author = comment.author
+    key = (
+        str(get_locale()),
+        placeholder,
+        is_reply,
+        comment.id,
+        comment.status,
+        comment.hidden_reason,
+        comment.body_html,
+        comment.created_at,
+        comment.edited_at,
+        comment.author_id == view["idea"].author_id,
+        view["idea"].id,
+        author.display_name if author is not None else None,
+        author.is_deleted if author is not None else None,
+    )
+    html = _COMMENTS.get(key)
+    if html is None:
+        if len(_COMMENTS) >= MAX_CARDS:
+            _COMMENTS.clear()
+        html = _COMMENTS[key] = macro(comment, placeholder, is_reply, view)
+    return html
 
 
 def display_name(user) -> str:
@@ -60,6 +147,72 @@ VOCABULARY = {
 }
 
 
+def url_for_id(endpoint: str, **values) -> str:
+    """url_for(endpoint, **values) where one value is an integer id: the URL is
+    built once per request, then only the id changes (for links in rows)."""
+    (name, number), *_ = ((k, v) for k, v in values.items() if isinstance(v, int))
+    cache = g.setdefault("_url_patterns", {})
+    fixed = tuple(sorted((k, v) for k, v in values.items() if k != name))
+    key = (endpoint, str(get_locale()), name, fixed)
+    pattern = cache.get(key)
+    if pattern is None:
+        pattern = cache[key] = url_for(endpoint, **dict(fixed), **{name: _ID})
+    return pattern.replace(str(_ID), str(number))
+
+
+def idea_url(idea_id: int) -> str:
+    """url_for('ideas.detail', idea_id=...) at the cost of a string replace."""
+    return url_for_id("ideas.detail", idea_id=idea_id)
+
+
+def challenge_url(slug: str) -> str:
+    cache = g.setdefault("_challenge_urls", {})
+    key = (slug, str(get_locale()))
+    if key not in cache:
+        cache[key] = url_for("ideas.challenge", slug=slug)
+    return cache[key]
+
+
+@lru_cache(maxsize=64)
+def _patterns(locale: str, kind: str, fmt: str):
+    """Parsed Babel patterns for a locale: ('date', fmt) or ('datetime', fmt)."""
+    parsed = Locale.parse(locale)
+    date_pattern = parse_pattern(parsed.date_formats[fmt])
+    if kind == "date":
+        return parsed, date_pattern, None, None
+    time_pattern = parse_pattern(parsed.time_formats[fmt])
+    joiner = get_datetime_format(fmt, locale=parsed).replace("'", "")
+    return parsed, date_pattern, time_pattern, joiner
+
+
+def _local(value):
+    """A naive UTC datetime in the user's time zone (as Flask-Babel's rebase)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(get_timezone())
+    return value
+
+
+def format_date(value: date | datetime | None, fmt: str = "long") -> str:
+    """flask_babel.format_date(value, fmt), with the pattern parsed once."""
+    if not value:
+        return ""
+    locale, date_pattern, _t, _j = _patterns(str(get_locale()), "date", fmt)
+    return date_pattern.apply(_local(value), locale)
+
+
+def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """flask_babel.format_datetime(value, fmt) for the standard formats, parsed once."""
+    if not value:
+        return ""
+    locale, date_pattern, time_pattern, joiner = _patterns(str(get_locale()), "datetime", fmt)
+    local = _local(value)
+    return joiner.replace("{0}", time_pattern.apply(local, locale)).replace(
+        "{1}", date_pattern.apply(local, locale)
+    )
+
+
 def init_app(app: Flask) -> None:
     from participation.web import filters_url, public_idea_url
 
@@ -72,10 +225,15 @@ def init_app(app: Flask) -> None:
         filters_url=filters_url,
         public_idea_url=public_idea_url,
         **VOCABULARY,
+        idea_url=idea_url,
+        url_for_id=url_for_id,
+        cached_card=cached_card,
+        cached_comment=cached_comment,
+        challenge_url=challenge_url,
     )
     app.jinja_env.filters.update(
-        date=lambda value, fmt="long": format_date(value, fmt) if value else "",
-        datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        date=format_date,
+        datetime=format_datetime,
         number=lambda value: format_decimal(value or 0),
     )
 

@@ -322,17 +322,23 @@ def _busy_data(make_idea, add_supports, app, n: int):
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "queries"),
     [
-        "/en/ideas/",
-        "/en/ideas/?sort=trending",
-        "/en/ideas/?q=bike+crossings&sort=relevance",
-        "/en/ideas/?challenge=safe&municipality=ixelles&sort=supported&page=2",
-        "/fr/ideas/challenge/open?sort=discussed",
+        # Challenges and municipalities for the form, then the page; the total
+        # is the stored challenge totals.
+        ("/en/ideas/", 3),
+        ("/en/ideas/?sort=trending", 3),
+        ("/fr/ideas/challenge/open?sort=discussed", 3),
+        ("/en/ideas/?challenge=open&page=2", 3),
+        # With filters or words, a bounded count comes before the page.
+        ("/en/ideas/?q=bike+crossings&sort=relevance", 4),
+        ("/en/ideas/?challenge=safe&municipality=ixelles&sort=supported&page=2", 4),
+        ("/en/ideas/?language=en&sort=newest", 4),
+        ("/en/ideas/?status=published&sort=trending", 4),
     ],
 )
 def test_list_query_count_does_not_grow_with_data(
-    client, make_idea, add_supports, app, count_queries, url
+    client, make_idea, add_supports, app, count_queries, url, queries
 ):
     _busy_data(make_idea, add_supports, app, 2)
     client.get(url)
@@ -343,8 +349,7 @@ def test_list_query_count_does_not_grow_with_data(
         response = client.get(url)
         assert response.status_code == 200
     assert titles(response)
-    # Challenges and municipalities for the form, the total, the page.
-    assert few.count == many.count == 4, many.statements
+    assert few.count == many.count == queries, many.statements
 
 
 def test_list_query_count_signed_in(client, make_idea, make_user, login, count_queries):
@@ -405,3 +410,23 @@ def test_challenge_page_filters_and_paginates(client, make_idea):
 def test_unknown_challenge_is_404(client):
     assert client.get("/en/ideas/challenge/nope").status_code == 404
     assert client.get("/en/ideas/challenge/nope/feed.atom").status_code == 404
+
+
+def test_pagination_links_are_bounded_and_pages_stop_at_the_maximum(app, client, make_idea):
+    """A handful of page links whatever the number of pages, and page numbers
+    stop at IDEAS_MAX_PAGES with a note saying how to reach the rest."""
+    app.config.update(IDEAS_PER_PAGE=1, IDEAS_MAX_PAGES=9)
+    for n in range(12):
+        make_idea(title=f"Numbered idea {n:02d}")
+    html = client.get("/en/ideas/?page=5").get_data(as_text=True)
+    nav = html.split('class="pagination"')[1].split("</nav>")[0]
+    # 1 … 3 4 [5] 6 7 … 9, previous and next.
+    assert re.findall(r"</span>(\d+)</(?:a|span)>", nav) == ["1", "3", "4", "5", "6", "7", "9"]
+    assert nav.count("pagination-gap") == 2
+    assert "Only the first 9 ideas of this order are paged" in html
+    # The unfiltered total is the stored one; past the last page, the last page.
+    assert "12 ideas" in html
+    assert titles(client.get("/en/ideas/?page=40")) == titles(client.get("/en/ideas/?page=9"))
+    # With a filter, the count stops past the maximum.
+    filtered = client.get("/en/ideas/?language=en").get_data(as_text=True)
+    assert "More than 9 ideas" in filtered

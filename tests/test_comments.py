@@ -231,7 +231,7 @@ def test_service_rules(app, make_user, make_idea, make_comment):
         service.delete_comment(user, comment)
         db.session.commit()
         assert db.session.get(Idea, idea.id).comment_count == 0
-        assert service.threads(loaded) == []
+        assert service.threads(loaded).threads == []
 
 
 def test_hidden_comment_always_leaves_a_placeholder_never_its_text(
@@ -262,3 +262,34 @@ def test_hidden_comment_always_leaves_a_placeholder_never_its_text(
     assert html.count("Comment hidden by moderation") >= 2
     assert f'id="comment-{lonely.id}"' in html
     assert f'id="comment-{reply.id}"' in html
+
+
+def test_long_discussions_are_paged_without_javascript(client, make_user, make_idea, make_comment):
+    """An idea page shows THREADS_PER_PAGE threads (with their replies) and a
+    plain "Show more comments" link; the next page shows the rest."""
+    from datetime import timedelta
+
+    from participation.models.base import utcnow
+    from participation.services.comments import THREADS_PER_PAGE
+
+    idea = make_idea()
+    start = utcnow() - timedelta(days=1)
+    tops = [
+        make_comment(idea, body=f"Thread number {n:03d}", created_at=start + timedelta(minutes=n))
+        for n in range(THREADS_PER_PAGE + 3)
+    ]
+    make_comment(idea, body="Reply to the last thread", parent=tops[-1])
+    make_comment(idea, body="Reply to the first thread", parent=tops[0])
+    first = client.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
+    assert "Thread number 000" in first and "Reply to the first thread" in first
+    assert f"Thread number {THREADS_PER_PAGE - 1:03d}" in first
+    assert f"Thread number {THREADS_PER_PAGE:03d}" not in first
+    assert "Reply to the last thread" not in first
+    more = f'href="/en/ideas/{idea.id}?comments=2#comments" rel="next">Show more comments</a>'
+    assert more in first
+    second = client.get(f"/en/ideas/{idea.id}?comments=2").get_data(as_text=True)
+    assert f"Thread number {THREADS_PER_PAGE + 2:03d}" in second
+    assert "Reply to the last thread" in second
+    assert "Thread number 000" not in second
+    assert "Show more comments" not in second
+    assert f'href="/en/ideas/{idea.id}#comments">Back to the first comments</a>' in second

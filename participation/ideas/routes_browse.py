@@ -22,7 +22,9 @@ def _render_list(
     filters = browse.parse_filters(request.args, choices, challenge=challenge)
     filters.endpoint = request.endpoint or "ideas.index"
     filters.endpoint_args = {"slug": challenge.slug} if challenge is not None else {}
-    page = browse.list_ideas(filters, per_page=_per_page())
+    page = browse.list_ideas(
+        filters, per_page=_per_page(), max_pages=current_app.config.get("IDEAS_MAX_PAGES")
+    )
     status = 400 if filters.errors else 200
     return (
         render_template(

@@ -14,7 +14,7 @@ from participation.services import ideas as service
 from participation.services.search import similar_ideas
 from participation.services.supports import has_supported, supported_ids
 from participation.vocabulary import LISTED_IDEA_STATUSES
-from participation.web import idea_or_404, parse_id
+from participation.web import idea_or_404, page_number, parse_id
 
 SIMILAR_LIMIT = 5
 SIMILAR_QUERY_MAX = 2000
@@ -58,12 +58,14 @@ def detail(idea_id: int):
 
 def detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
     """The idea page: a fixed number of queries (idea, comments, the visitor's support)."""
-    listed = idea.status in LISTED_IDEA_STATUSES
-    discussion = comment_service.threads(idea) if listed else []
+    discussion = None
+    if idea.status in LISTED_IDEA_STATUSES:
+        discussion = comment_service.threads(idea, page=page_number(request.args.get("comments")))
+    threads = discussion.threads if discussion else []
     reply_form = None
     if comment_form is not None and reply_to is not None:
         # Errors of a reply show in that reply's form, if its thread is still there.
-        if any(t.comment.id == reply_to and not t.is_placeholder for t in discussion):
+        if any(t.comment.id == reply_to and not t.is_placeholder for t in threads):
             reply_form, comment_form = comment_form, None
         else:
             reply_to = None
@@ -72,7 +74,8 @@ def detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
             "ideas/detail.html",
             idea=idea,
             show_text=bool(can_read_text(current_user, idea)),
-            threads=discussion,
+            threads=threads,
+            discussion=discussion,
             supported=has_supported(current_user, idea),
             comment_form=comment_form or CommentForm(formdata=None),
             reply_form=reply_form,

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -47,6 +48,11 @@ class Challenge(db.Model):
     description_fr: Mapped[str] = mapped_column(Text)
     description_nl: Mapped[str] = mapped_column(Text)
     description_en: Mapped[str] = mapped_column(Text)
+    # Listed (published or withdrawn) ideas of this challenge and the sum of
+    # their supports: kept by database triggers (migration 0006_scale) in the
+    # same transaction as the ideas they count, whoever writes them.
+    idea_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    support_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def name(self, locale: str | None = None) -> str:
         return getattr(self, f"name_{_locale(locale)}")
@@ -81,6 +87,26 @@ class Idea(db.Model):
         Index("ix_ideas_status_created_at", "status", "created_at"),
         Index("ix_ideas_status_comment_count", "status", "comment_count"),
         Index("ix_ideas_challenge_id_status", "challenge_id", "status"),
+        # One index per list order, `status` last so the listed filter is read
+        # from the index (services/browse.py picks ids from these first).
+        Index("ix_ideas_newest", "published_at", "id", "status"),
+        Index("ix_ideas_supported", "support_count", "published_at", "id", "status"),
+        Index("ix_ideas_discussed", "comment_count", "published_at", "id", "status"),
+        Index("ix_ideas_trending", "trending_score", "id", "status"),
+        Index("ix_ideas_challenge_newest", "challenge_id", "published_at", "id", "status"),
+        Index("ix_ideas_official_status", "official_status"),
+        # Municipality filter: covered, sorted without reading the table.
+        Index(
+            "ix_ideas_place_sorts",
+            "municipality_id",
+            "challenge_id",
+            "status",
+            "published_at",
+            "support_count",
+            "comment_count",
+            "trending_score",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -97,6 +123,9 @@ class Idea(db.Model):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id"))
     support_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Supports weighted by age (one-week half-life), kept by database triggers
+    # on `supports` (migration 0006_scale): the "trending" order.
+    trending_score: Mapped[float] = mapped_column(Float, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,30 +1,29 @@
 """Reading public ideas: the home page, the ideas list, challenge pages, feeds.
 
-Every function issues a fixed number of queries whatever the data: counters
-are columns, the challenge, municipality and author are joined in, and
-"trending" counts recent supports in a grouped subquery of the same query.
+Every function issues a fixed number of queries whatever the data, and none
+reads more than a page of an index: counters, challenge totals and the
+trending score are stored columns (migration 0006_scale); a page's ids are
+picked from the index of its order first, then only those rows are joined to
+their challenge, municipality and author; page numbers stop at MAX_PAGES.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, false, func, select
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
-from participation.models import Challenge, Idea, Municipality, Support, User
-from participation.models.base import utcnow
+from participation.models import Challenge, Idea, Municipality
 from participation.parsing import page_number
 from participation.services import places, search
 from participation.vocabulary import LISTED_IDEA_STATUSES, IdeaStatus, Language, OfficialStatus
 
 # Statuses shown in lists; hidden ideas only keep a placeholder on their own page.
 LISTED_STATUSES = tuple(LISTED_IDEA_STATUSES)
-TRENDING_DAYS = 7
 PER_PAGE = 20
 # The municipality filter value for ideas about the whole Region.
 WHOLE_REGION = "region"
@@ -96,6 +95,16 @@ class Filters:
     def default_sort(self) -> str:
         return "relevance" if self.terms else DEFAULT_SORT
 
+    # Listed ideas in all challenges (stored totals), set by parse_filters.
+    listed_total: int = 0
+
+    @property
+    def is_challenge_only(self) -> bool:
+        """No filter but the challenge: its stored total is the count."""
+        return not (
+            self.q or self.municipality or self.whole_region or self.status or self.language
+        )
+
     @property
     def active(self) -> bool:
         return bool(
@@ -124,6 +133,7 @@ def parse_filters(args, choices: Choices, challenge: Challenge | None = None) ->
     """Read the list filters from URL arguments. Unknown values are left out
     and explained in `errors` (the view answers 400); never raises."""
     filters = Filters(challenge=challenge)
+    filters.listed_total = sum(c.idea_count for c in choices.challenges)
     errors = filters.errors
     filters.q = (args.get("q") or "").strip()[: search.MAX_QUERY_LENGTH]
 
@@ -175,10 +185,18 @@ class Page:
     total: int
     page: int
     per_page: int
+    # True when `total` is a lower bound: more ideas match than are paged.
+    more: bool = False
+    max_pages: int = 50
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return max(1, min(self.max_pages, math.ceil(self.total / self.per_page)))
+
+    @property
+    def truncated(self) -> bool:
+        """Some matching ideas are past the last page offered."""
+        return self.more or self.total > self.pages * self.per_page
 
     @property
     def has_previous(self) -> bool:
@@ -197,12 +215,17 @@ class Page:
         return min(self.page * self.per_page, self.total)
 
 
+# Page numbers stop here: deeper offsets would walk ever more of an index.
+# Filters, search and the other orders reach every idea.
+MAX_PAGES = 50
+
+
 def _with_details(query: Select) -> Select:
     """Load what a card shows in the same query."""
     return query.options(
         joinedload(Idea.challenge),
         joinedload(Idea.municipality),
-        joinedload(Idea.author).joinedload(User.municipality),
+        joinedload(Idea.author),
     )
 
 
@@ -210,60 +233,83 @@ def listed() -> Select:
     return select(Idea).where(Idea.status.in_(LISTED_STATUSES))
 
 
-def _trending_subquery(now=None):
-    since = (now or utcnow()) - timedelta(days=TRENDING_DAYS)
-    return (
-        select(Support.idea_id.label("idea_id"), func.count(Support.id).label("recent"))
-        .where(Support.created_at >= since)
-        .group_by(Support.idea_id)
-        .subquery("trending")
-    )
+def _sort_columns(sort: str) -> list:
+    """The ORDER BY of a list sort: the columns of its index (model Idea), newest first."""
+    if sort == "supported":
+        return [Idea.support_count.desc(), Idea.published_at.desc(), Idea.id.desc()]
+    if sort == "discussed":
+        return [Idea.comment_count.desc(), Idea.published_at.desc(), Idea.id.desc()]
+    if sort == "trending":
+        return [Idea.trending_score.desc(), Idea.id.desc()]
+    return [Idea.published_at.desc(), Idea.id.desc()]
 
 
-def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
-    """One page of public ideas: a count query and a page query.
+def _page_of(ids: Select, order: list, score=None) -> Select:
+    """The full rows (with challenge, place and author) of the ideas whose ids
+    `ids` selects, in order: the ids come from a narrow index first, and only
+    those rows are joined and read."""
+    chosen = ids.subquery("chosen")
+    outer = [chosen.c.score] if score is not None else []
+    outer += [c for c in order if c is not score]
+    query = select(Idea).join(chosen, chosen.c.id == Idea.id).order_by(*outer)
+    return _with_details(query)
 
+
+def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None = None) -> Page:
+    """One page of public ideas, in at most two queries whatever the data.
+
+    Without filters (or only a challenge) the total is the stored challenge
+    totals; otherwise a count stopped after MAX_PAGES pages. Then the page's
+    ids are read from the index of the sort and only their rows are loaded.
     A page past the end shows the last page.
     """
-    query = listed()
+    ids = select(Idea.id).where(Idea.status.in_(LISTED_STATUSES))
     if filters.challenge is not None:
-        query = query.where(Idea.challenge_id == filters.challenge.id)
+        ids = ids.where(Idea.challenge_id == filters.challenge.id)
     if filters.whole_region:
-        query = query.where(Idea.municipality_id.is_(None))
+        ids = ids.where(Idea.municipality_id.is_(None))
     elif filters.municipality is not None:
-        query = query.where(Idea.municipality_id == filters.municipality.id)
+        ids = ids.where(Idea.municipality_id == filters.municipality.id)
     if filters.status:
-        query = query.where(_status_condition(filters.status))
+        ids = ids.where(_status_condition(filters.status))
     if filters.language:
-        query = query.where(Idea.language == filters.language)
+        ids = ids.where(Idea.language == filters.language)
     found = None
     terms = filters.terms
     if terms:
-        query, found = search.apply_search(query, terms)
+        ids, found = search.apply_search(ids, terms)
     elif filters.q:
         # Only punctuation: nothing can match.
-        query = query.where(false())
+        ids = ids.where(false())
 
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
+    max_pages = max_pages or MAX_PAGES
+    more = False
+    if not filters.is_challenge_only:
+        cap = max_pages * per_page
+        bounded = ids.limit(cap + 1).subquery("bounded")
+        total = db.session.scalar(select(func.count()).select_from(bounded)) or 0
+        if total > cap:
+            total, more = cap, True
+    elif filters.challenge is not None:
+        total = filters.challenge.idea_count
+    else:
+        total = filters.listed_total
+    pages = max(1, min(max_pages, math.ceil(total / per_page)))
     page = min(filters.page, pages)
     filters.page = page
 
-    order = []
+    order = _sort_columns(filters.sort)
+    score = None
     if filters.sort == "relevance" and found is not None:
-        order = [found.score]
-    elif filters.sort == "supported":
-        order = [Idea.support_count.desc()]
-    elif filters.sort == "discussed":
-        order = [Idea.comment_count.desc()]
-    elif filters.sort == "trending":
-        trending = _trending_subquery(now)
-        query = query.outerjoin(trending, trending.c.idea_id == Idea.id)
-        order = [func.coalesce(trending.c.recent, 0).desc(), Idea.support_count.desc()]
-    order += [Idea.published_at.desc(), Idea.id.desc()]
-    query = _with_details(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
+        score = found.score
+        ids = ids.add_columns(found.score.label("score"))
+        order = [found.score, *order]
+    ids = ids.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    query = _page_of(ids, order, score=score)
     items = list(db.session.scalars(query).unique().all())
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    return Page(
+        items=items, total=total, page=page, per_page=per_page, more=more, max_pages=max_pages
+    )
 
 
 @dataclass
@@ -273,38 +319,31 @@ class ChallengeSummary:
     support_count: int
 
 
-def challenge_summaries() -> list[ChallengeSummary]:
-    """The four challenges with their number of public ideas and of supports
-    (one grouped query)."""
-    rows = db.session.execute(
-        select(
-            Challenge,
-            func.count(Idea.id),
-            func.coalesce(func.sum(Idea.support_count), 0),
-        )
-        .outerjoin(Idea, and_(Idea.challenge_id == Challenge.id, Idea.status.in_(LISTED_STATUSES)))
-        .group_by(Challenge.id)
-        .order_by(Challenge.position, Challenge.id)
-    ).all()
-    return [ChallengeSummary(c, int(n), int(s)) for c, n, s in rows]
+def challenge_summaries(challenges: list[Challenge] | None = None) -> list[ChallengeSummary]:
+    """The four challenges with their number of public ideas and of supports:
+    stored totals (kept by the database), one query."""
+    if challenges is None:
+        challenges = places.challenges()
+    return [ChallengeSummary(c, c.idea_count, c.support_count) for c in challenges]
 
 
 def most_supported(limit: int = 6) -> list[Idea]:
-    query = (
-        listed()
+    ids = (
+        select(Idea.id)
         .where(Idea.status == IdeaStatus.PUBLISHED)
-        .order_by(Idea.support_count.desc(), Idea.published_at.desc(), Idea.id.desc())
+        .order_by(*_sort_columns("supported"))
         .limit(limit)
     )
-    return list(db.session.scalars(_with_details(query)).unique().all())
+    return list(db.session.scalars(_page_of(ids, _sort_columns("supported"))).unique().all())
 
 
 def newest(limit: int = 6, challenge: Challenge | None = None) -> list[Idea]:
-    query = listed()
+    ids = select(Idea.id).where(Idea.status.in_(LISTED_STATUSES))
     if challenge is not None:
-        query = query.where(Idea.challenge_id == challenge.id)
-    query = query.order_by(Idea.published_at.desc(), Idea.id.desc()).limit(limit)
-    return list(db.session.scalars(_with_details(query)).unique().all())
+        ids = ids.where(Idea.challenge_id == challenge.id)
+    order = _sort_columns("newest")
+    ids = ids.order_by(*order).limit(limit)
+    return list(db.session.scalars(_page_of(ids, order)).unique().all())
 
 
 def challenge_by_slug(slug: str) -> Challenge | None:

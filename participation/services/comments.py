@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
@@ -113,16 +113,40 @@ class Thread:
         return self.comment.status != CommentStatus.VISIBLE
 
 
-def threads(idea: Idea) -> list[Thread]:
-    """The discussion of an idea in one query, oldest first.
+# Top-level comments per page of a discussion: an idea page costs the same
+# whatever the length of its discussion.
+THREADS_PER_PAGE = 50
+
+
+@dataclass
+class Discussion:
+    threads: list[Thread]
+    page: int
+    has_more: bool
+
+
+def threads(idea: Idea, page: int = 1, per_page: int = THREADS_PER_PAGE) -> Discussion:
+    """One page of the discussion of an idea in one query, oldest first:
+    `per_page` top-level comments with their replies.
 
     A comment hidden by moderation always shows as a placeholder (with its
     reason). A deleted comment shows as a placeholder when it has replies;
     without replies it is left out.
     """
+    tops = (
+        select(Comment.id)
+        .where(Comment.idea_id == idea.id, Comment.parent_id.is_(None))
+        .order_by(Comment.created_at, Comment.id)
+        .limit(per_page + 1)
+        .offset((page - 1) * per_page)
+        .scalar_subquery()
+    )
     comments = db.session.scalars(
         select(Comment)
-        .where(Comment.idea_id == idea.id)
+        .where(
+            Comment.idea_id == idea.id,
+            or_(Comment.id.in_(tops), Comment.parent_id.in_(tops)),
+        )
         .options(joinedload(Comment.author))
         .order_by(Comment.created_at, Comment.id)
     ).all()
@@ -133,6 +157,8 @@ def threads(idea: Idea) -> list[Thread]:
             thread = Thread(comment)
             by_id[comment.id] = thread
             result.append(thread)
+    has_more = len(result) > per_page
+    result = result[:per_page]
     for comment in comments:
         if comment.parent_id is not None and comment.status in (
             CommentStatus.VISIBLE,
@@ -141,7 +167,8 @@ def threads(idea: Idea) -> list[Thread]:
             parent = by_id.get(comment.parent_id)
             if parent is not None:
                 parent.replies.append(comment)
-    return [t for t in result if t.comment.status != CommentStatus.DELETED or t.replies]
+    shown = [t for t in result if t.comment.status != CommentStatus.DELETED or t.replies]
+    return Discussion(threads=shown, page=page, has_more=has_more)
 
 
 def get_comment(idea: Idea, comment_id: int) -> Comment | None:

@@ -2,8 +2,9 @@
 
 SQLite: the FTS5 table `ideas_fts` (external content over ideas.title and
 ideas.body_source, accents folded, kept in sync by triggers); ranked by bm25.
-PostgreSQL: to_tsvector('simple', ...) served by the GIN index ix_ideas_search;
-ranked by ts_rank. Both are created by migrations/versions/0003_search.py.
+PostgreSQL: the stored generated column ideas.search_vector
+(to_tsvector('simple', ...)) with the GIN index ix_ideas_search_vector; ranked
+by ts_rank on the stored vector. Created by migrations 0003_search and 0006_scale.
 
 User input never reaches the query syntax as such: it is cut into words
 (letters and digits only), each word is quoted, and every word is matched as a
@@ -31,7 +32,7 @@ from participation.vocabulary import IdeaStatus
 # Longest search string we read; the rest is ignored.
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
-# Same expression as the GIN index in migrations/versions/0003_search.py:
+# The expression of the stored column ideas.search_vector (0003_search, 0006_scale):
 # accents folded with translate() (immutable, no extension needed).
 PG_ACCENTS = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝ"
 PG_PLAIN = "aaaaaaceeeeiiiinooooouuuuyyAAAAAACEEEEIIIINOOOOOUUUUY"
@@ -109,7 +110,7 @@ def match(
     session = session or db.session
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        document: ColumnClause[Any] = literal_column(PG_DOCUMENT)
+        document: ColumnClause[Any] = literal_column("ideas.search_vector")
         query = func.to_tsquery("simple", tsquery(terms, any_term))
         subquery = (
             select(

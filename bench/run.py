@@ -1,0 +1,348 @@
+"""Measure every page against a hello-world Flask app, in the same run.
+
+Both apps are served by gunicorn (sync workers, 3 by default) and loaded by
+wrk (32 connections, `Accept-Encoding: gzip, br` as a browser sends). For each
+round and each page, hello-world and the page are measured one after the
+other; the ratio is page requests/s over hello requests/s of that round, and
+the table shows the median over the rounds (at least 3), with the page's p50
+and p99 latency, the server CPU per request (user + system time of the
+gunicorn workers, from /proc, divided by the requests served: the figure that
+least depends on what else the machine is doing), the SQL queries per request
+and the bytes sent (compressed / uncompressed), measured in-process with the
+Flask test client on the same database.
+
+Needs wrk: `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`.
+
+Reproduce (from any directory; build the database first with bench/generate.py):
+
+    python bench/generate.py --size S --database-url sqlite:////tmp/bench-S.sqlite3
+    python bench/run.py --database-url sqlite:////tmp/bench-S.sqlite3
+    python bench/run.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/participation_bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import BENCH_EMAIL, BENCH_PASSWORD  # noqa: E402
+
+# (label, path, signed in); {idea} is the idea with 200 comments.
+PAGES = [
+    ("list, newest", "/en/ideas/", False),
+    ("list, newest, signed in", "/en/ideas/", True),
+    ("list, trending", "/en/ideas/?sort=trending", False),
+    (
+        "list, filtered + sorted",
+        "/fr/ideas/?challenge=safe&municipality=ixelles&sort=supported",
+        False,
+    ),
+    ("list, page 50", "/en/ideas/?page=50", False),
+    ("challenge page", "/nl/ideas/challenge/sustainable", False),
+    ("home", "/fr/", False),
+    ("idea, 200 comments", "/en/ideas/{idea}", False),
+    ("search 'park'", "/en/ideas/?q=park", False),
+    ("search, 2 words", "/fr/ideas/?q=s%C3%A9curit%C3%A9+%C3%A9cole", False),
+    ("support + withdraw POST", "POST", True),
+]
+SUPPORT_LUA = """
+local n = 0
+request = function()
+  n = n + 1
+  local verb = (n % 2 == 1) and "support" or "unsupport"
+  return wrk.format("POST", "/en/ideas/{idea}/" .. verb, nil, "")
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(port: int, path: str = "/") -> None:
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2).read()
+            return
+        except Exception:
+            time.sleep(0.1)
+    raise SystemExit(f"gunicorn on port {port} did not answer")
+
+
+def serve(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    return subprocess.Popen(
+        [
+            str(gunicorn),
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT),
+            target,
+        ],
+        env=env,
+        start_new_session=True,
+    )
+
+
+def worker_cpu(master: int) -> float:
+    """User + system seconds of a gunicorn master's children."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def drain(port: int) -> None:
+    """Wait until the requests wrk left queued are served: a request sent now
+    is answered after them."""
+    for _ in range(3):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=120).read()
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def wrk(url: str, seconds: int, connections: int, headers: list[str], script: str | None):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", script]
+    out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "requests": requests,
+        "p50": _ms(latency["50"]),
+        "p99": _ms(latency["99"]),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def log_in(base: str) -> tuple[str, str]:
+    """A session cookie for the bench citizen, and its CSRF token."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(f"{base}/en/account/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode(
+        {"csrf_token": token, "email": BENCH_EMAIL, "password": BENCH_PASSWORD}
+    ).encode()
+    opener.open(f"{base}/en/account/login", data=data).read()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    page = opener.open(f"{base}/en/ideas/").read().decode()
+    if "Log out" not in page:
+        raise SystemExit("The bench citizen could not log in: build the database with generate.py")
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    return cookie, token
+
+
+def in_process(url: str, idea: int) -> dict[str, tuple[int, int, int]]:
+    """Queries, compressed and raw bytes of each page, with the Flask test client."""
+    import logging
+
+    from sqlalchemy import event
+
+    from participation import create_app
+    from participation.extensions import db
+
+    logging.disable(logging.INFO)
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+    signed = app.test_client()
+    signed.post("/en/account/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+    results = {}
+    for label, path, signed_in in PAGES:
+        if path == "POST":
+            continue
+        path = path.format(idea=idea)
+        who = signed if signed_in else client
+        who.get(path)
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        response = who.get(path, headers={"Accept-Encoding": "gzip"})
+        event.remove(engine, "before_cursor_execute", count)
+        body = response.get_data()
+        raw = gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body
+        results[label] = (len(statements), len(body), len(raw))
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--only", help="measure only pages whose label contains this")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk (or brew install wrk)")
+    if args.rounds < 3:
+        raise SystemExit("At least 3 rounds, for a median.")
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(args.database_url)
+    with engine.connect() as conn:
+        idea = conn.scalar(text("SELECT id FROM ideas ORDER BY comment_count DESC, id LIMIT 1"))
+        size = conn.scalar(text("SELECT count(*) FROM ideas"))
+    engine.dispose()
+
+    pages = [p for p in PAGES if not args.only or args.only in p[0]]
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "SECRET_KEY": "bench-secret",
+        "PARTICIPATION_ENV": "development",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    hello_port, app_port = free_port(), free_port()
+    hello = serve("bench.hello:app", hello_port, args.workers, env)
+    # Rate limits off for the POST bench only (one user sends thousands).
+    app = serve("bench.wsgi_bench:app", app_port, args.workers, env)
+    results: dict[str, list[dict]] = {label: [] for label, *_ in pages}
+    hellos: dict[str, list[dict]] = {label: [] for label, *_ in pages}
+    load = []
+    try:
+        wait_up(hello_port)
+        wait_up(app_port, "/en/")
+        cookie, token = log_in(f"http://127.0.0.1:{app_port}")
+        base_headers = ["Accept-Encoding: gzip, br"]
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+            lua.write(SUPPORT_LUA.replace("{idea}", str(idea + 1)))
+        for _round in range(args.rounds):
+            for label, path, signed_in in pages:
+                headers = list(base_headers)
+                script = None
+                if signed_in:
+                    headers.append(f"Cookie: {cookie}")
+                if path == "POST":
+                    headers += [f"X-CSRFToken: {token}", "Accept: application/json"]
+                    script, path = lua.name, "/"
+                floor = wrk(
+                    f"http://127.0.0.1:{hello_port}/", args.seconds, args.connections,
+                    base_headers, None,
+                )  # fmt: skip
+                drain(hello_port)
+                before = worker_cpu(app.pid)
+                measured = wrk(
+                    f"http://127.0.0.1:{app_port}{path.format(idea=idea)}",
+                    args.seconds, args.connections, headers, script,
+                )  # fmt: skip
+                drain(app_port)
+                # The queued requests were served too: count them (wrk reports
+                # those it saw answered; the drain adds 3, negligible).
+                measured["cpu_ms"] = (
+                    (worker_cpu(app.pid) - before) * 1000 / max(1, measured["requests"])
+                )
+                hellos[label].append(floor)
+                results[label].append(measured)
+                load.append(os.getloadavg()[0])
+    finally:
+        for process in (hello, app):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait()
+    details = in_process(args.database_url, idea)
+
+    backend = args.database_url.split(":")[0].split("+")[0]
+    print(
+        f"\n{backend}, {size:,} ideas; gunicorn sync x{args.workers}, wrk {args.connections}"
+        f" connections, {args.rounds} rounds x {args.seconds} s; load average during the run"
+        f" {min(load):.2f}-{max(load):.2f} on {os.cpu_count()} cores"
+    )
+    header = (
+        "| page | app / hello | app req/s | hello req/s | p50 ms | p99 ms | CPU ms/req"
+        " | queries | KB gzip / raw |"
+    )
+    print(header)
+    print("|---|---|---|---|---|---|---|---|---|")
+    table = []
+    for label, *_ in pages:
+        runs, floors = results[label], hellos[label]
+        ratio = statistics.median(r["rps"] / f["rps"] for r, f in zip(runs, floors, strict=True))
+        queries, packed, raw = details.get(label, (0, 0, 0))
+        row = {
+            "page": label,
+            "ratio": ratio,
+            "rps": statistics.median(r["rps"] for r in runs),
+            "hello_rps": statistics.median(f["rps"] for f in floors),
+            "p50": statistics.median(r["p50"] for r in runs),
+            "p99": statistics.median(r["p99"] for r in runs),
+            "cpu_ms": statistics.median(r["cpu_ms"] for r in runs),
+            "errors": sum(r["errors"] for r in runs),
+            "queries": queries,
+            "kb": (packed / 1024, raw / 1024),
+        }
+        table.append(row)
+        size_text = f"{row['kb'][0]:.1f} / {row['kb'][1]:.1f}" if packed else "-"
+        errors = f" {row['errors']} errors" if row["errors"] else ""
+        print(
+            f"| {label} | {ratio:.3f} | {row['rps']:.0f} | {row['hello_rps']:.0f} |"
+            f" {row['p50']:.1f} | {row['p99']:.1f} | {row['cpu_ms']:.1f} |"
+            f" {queries or '-'} | {size_text} |{errors}"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps({"size": size, "backend": backend, "rows": table}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Query plans (issue 9): no page query reads all of ideas, supports or comments.
+
+A few thousand ideas, supports and comments are bulk loaded with the bench
+generator (bench/generate.py) and the planners' statistics refreshed
+(ANALYZE), so that SQLite and PostgreSQL plan as they do at 100,000 ideas.
+Then every SQL statement the list, home and idea pages run is captured from a
+real request and EXPLAINed on the same database: no plan may scan the ideas,
+supports or comments table from end to end.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+from bench import generate
+from participation.extensions import db
+
+PAGES = [
+    "/en/ideas/",
+    "/en/ideas/?sort=supported",
+    "/en/ideas/?sort=trending",
+    "/en/ideas/?sort=discussed",
+    "/en/ideas/?page=50",
+    "/en/ideas/?sort=supported&page=50",
+    "/en/ideas/challenge/safe",
+    "/en/ideas/challenge/open?sort=trending&page=3",
+    "/en/ideas/?challenge=safe&municipality=ixelles&sort=supported",
+    "/en/ideas/?municipality=region",
+    "/en/ideas/?status=accepted",
+    "/en/",
+    "/en/ideas/1",
+    "/en/ideas/1?comments=2",
+    "/en/ideas/feed.atom",
+]
+WATCHED = ("ideas", "supports", "comments")
+
+
+def _load(database_url: str) -> None:
+    users, ideas, supports, comments, _bench = generate.make_rows(5_000, 30_000, 5_000, seed=3)
+    if database_url.startswith("sqlite"):
+        generate.load_sqlite(make_url(database_url).database, users, ideas, supports, comments)
+    else:
+        generate.load_postgres(database_url, users, ideas, supports, comments)
+
+
+def _capture(app, client, path: str) -> list[tuple[str, object]]:
+    statements: list[tuple[str, object]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert response.status_code == 200, (path, response.status_code)
+    return statements
+
+
+def _sqlite_full_scans(connection, statement: str, parameters) -> list[str]:
+    rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    scans = []
+    for row in rows:
+        detail = row[-1]
+        match = re.match(r"SCAN (\w+)", detail)
+        if (
+            match
+            and match.group(1).rstrip("_0123456789") in WATCHED
+            and "INDEX" not in detail
+            and "VIRTUAL TABLE" not in detail
+        ):
+            scans.append(detail)
+    return scans
+
+
+def _postgres_full_scans(connection, statement: str, parameters) -> list[str]:
+    plan = connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    scans = []
+
+    def walk(node):
+        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in WATCHED:
+            scans.append(f"Seq Scan on {node['Relation Name']}")
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    return scans
+
+
+def test_pages_never_scan_a_growing_table(app, client, database_url):
+    _load(database_url)
+    failures = []
+    for path in PAGES:
+        statements = _capture(app, client, path)
+        assert statements, path
+        with app.app_context():
+            connection = db.session.connection()
+            explain = (
+                _postgres_full_scans
+                if connection.dialect.name == "postgresql"
+                else _sqlite_full_scans
+            )
+            for statement, parameters in statements:
+                for scan in explain(connection, statement, parameters):
+                    failures.append(f"{path}: {scan}\n    {statement[:300]}")
+            db.session.rollback()
+    assert not failures, "\n".join(failures)
+
+
+def test_the_loaded_counters_match_the_rows(app, database_url):
+    """The bulk loader (and the triggers on SQLite) leave every stored counter right."""
+    _load(database_url)
+    generate.check(database_url)
+    with app.app_context():
+        totals = db.session.execute(
+            text("SELECT sum(idea_count), sum(support_count) FROM challenges")
+        ).one()
+    assert totals[0] > 4000 and totals[1] > 20000
+
+
+@pytest.mark.parametrize("kind", ["support", "withdraw", "hide", "move"])
+def test_challenge_totals_and_trending_follow_every_change(app, make_idea, make_user, kind):
+    """The stored totals are kept by the database in the same transaction as the
+    change, whatever writes it."""
+    from datetime import timedelta
+
+    from participation.models import Challenge, Idea, Support
+    from participation.models.base import utcnow
+    from participation.services.supports import support_idea, withdraw_support
+
+    idea = make_idea(challenge="open")
+    citizen = make_user()
+
+    def totals():
+        db.session.expire_all()
+        return {
+            c.slug: (c.idea_count, c.support_count)
+            for c in db.session.scalars(db.select(Challenge))
+        }
+
+    with app.app_context():
+        row = db.session.get(Idea, idea.id)
+        assert totals()["open"] == (1, 0)
+        support_idea(citizen, row)
+        db.session.commit()
+        assert totals()["open"] == (1, 1)
+        score = db.session.get(Idea, idea.id).trending_score
+        assert score > 0
+        row = db.session.get(Idea, idea.id)
+        if kind == "withdraw":
+            withdraw_support(citizen, row)
+            db.session.commit()
+            assert totals()["open"] == (1, 0)
+            assert abs(db.session.get(Idea, idea.id).trending_score) < score * 1e-9
+        elif kind == "hide":
+            row.status = "hidden"
+            db.session.commit()
+            assert totals()["open"] == (0, 0)
+        elif kind == "move":
+            row.challenge_id = db.session.scalar(
+                db.select(Challenge.id).where(Challenge.slug == "safe")
+            )
+            db.session.commit()
+            assert totals()["open"] == (0, 0) and totals()["safe"] == (1, 1)
+        else:
+            # An older support weighs less: a week older, half as much.
+            other = make_user()
+            db.session.add(
+                Support(idea_id=idea.id, user_id=other.id, created_at=utcnow() - timedelta(days=7))
+            )
+            db.session.commit()
+            added = db.session.get(Idea, idea.id).trending_score - score
+            assert added == pytest.approx(score / 2, rel=1e-3)
