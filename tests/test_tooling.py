@@ -50,15 +50,25 @@ def test_constraints_agree_with_the_pins_in_pyproject():
 
 
 def test_bench_runs_from_another_directory(tmp_path):
-    script = BASE_DIR / "bench" / "bench_lists.py"
-    sizes = ["--ideas", "3", "--supports", "3", "--comments", "3", "--runs", "1"]
-    result = subprocess.run(
-        [sys.executable, str(script), *sizes, "--database-url", ""],
+    """The bench's generator and its plan printer find the project from any directory."""
+    database = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+    generated = subprocess.run(
+        [sys.executable, str(BASE_DIR / "bench" / "generate.py"), "--size", "S"]
+        + ["--database-url", database],
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
-    assert result.returncode == 0, result.stderr
-    assert "list, newest" in result.stdout
-    assert f"Reproduce (in {BASE_DIR})" in result.stdout
+    assert generated.returncode == 0, generated.stderr
+    assert "1,000 ideas" in generated.stdout
+    explained = subprocess.run(
+        [sys.executable, str(BASE_DIR / "bench" / "explain.py"), "--database-url", database]
+        + ["--path", "/en/ideas/"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert explained.returncode == 0, explained.stderr
+    assert "SEARCH" in explained.stdout or "SCAN" in explained.stdout
