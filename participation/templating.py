@@ -4,7 +4,7 @@ helpers, locale formatting. The one place template globals are registered."""
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -56,11 +56,16 @@ VOCABULARY = {
         "EmailGroup",
         "NotificationKind",
         "Denial",
+        "RoundPhase",
+        "BallotRule",
+        "OutcomeRule",
+        "Feasibility",
     )
 }
 
 
 def init_app(app: Flask) -> None:
+    from participation.services.budgets import euros
     from participation.web import filters_url, public_idea_url
 
     app.jinja_env.globals.update(
@@ -71,6 +76,8 @@ def init_app(app: Flask) -> None:
         official_history=official_history,
         filters_url=filters_url,
         public_idea_url=public_idea_url,
+        euro=euros,
+        percent=lambda value: format_percent(value or 0, "#,##0.#%"),
         **VOCABULARY,
     )
     app.jinja_env.filters.update(
