@@ -548,12 +548,27 @@ class Outcome:
         return self.greedy if rule == OutcomeRule.GREEDY else self.equal_shares
 
 
+def tie_breaking():
+    """Ties go to the cheaper project, then the one with more votes, then the lower id:
+    the order pabulib-checker applies, so that its check and any recount agree."""
+    from pabutools.tiebreaking import TieBreakingRule
+
+    return TieBreakingRule(
+        lambda instance, profile, project: (
+            project.cost,
+            -profile.approval_score(project),
+            int(project.name),
+        )
+    )
+
+
 def compute_outcome(
     total_amount: int, costs: dict[int, int], ballots: Iterable[Iterable[int]]
 ) -> Outcome:
     """Greedy (most votes first, skipping what does not fit) and the Method of Equal
     Shares (cost utilities, as equalshares.net), both computed by `pabutools`. Project
-    names are their ids, so a recount from the exported file breaks ties the same way."""
+    names are their ids, so a recount from the exported file (with `tie_breaking()`)
+    finds the same winners."""
     from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, Instance, Project
     from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
 
@@ -574,8 +589,9 @@ def compute_outcome(
     if not len(profile) or not costs:
         return Outcome(votes, set(), set())
     multi = profile.as_multiprofile()
-    greedy = greedy_utilitarian_welfare(instance, multi, sat_class=Cost_Sat)
-    mes = method_of_equal_shares(instance, multi, sat_class=Cost_Sat)
+    ties = tie_breaking()
+    greedy = greedy_utilitarian_welfare(instance, multi, sat_class=Cost_Sat, tie_breaking=ties)
+    mes = method_of_equal_shares(instance, multi, sat_class=Cost_Sat, tie_breaking=ties)
     return Outcome(
         votes,
         {int(p.name) for p in greedy},
@@ -658,7 +674,7 @@ class Results:
 def results(budget_round: BudgetRound) -> Results:
     """The counted projects, most votes first: one query."""
     projects = projects_of(budget_round, feasible_only=True)
-    projects.sort(key=lambda p: (-p.vote_count, p.id))
+    projects.sort(key=lambda p: (-p.vote_count, p.cost or 0, p.id))
     return Results(budget_round, projects)
 
 
@@ -705,7 +721,9 @@ def export_pabulib(budget_round: BudgetRound) -> str:
     meta += [("language", "fr"), ("currency", "EUR"), ("acknowledgments", f"Licence: {LICENCE}")]
     lines = ["META", "key;value", *(f"{k};{v}" for k, v in meta)]
     lines += ["PROJECTS", "project_id;cost;votes;name;selected"]
-    ordered = sorted(projects, key=lambda p: (-p.vote_count, p.id))
+    # Most votes first, ties in the order of `tie_breaking()`: checkers that read the
+    # greedy order from the file (pabulib-checker) then agree with the count.
+    ordered = sorted(projects, key=lambda p: (-p.vote_count, p.cost or 0, p.id))
     for p in ordered:
         selected = 1 if p.funded_by(rule) else 0
         lines.append(f"{p.id};{p.cost};{p.vote_count};{_pb_text(p.title)};{selected}")
