@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 
 from participation import create_app
 from participation.extensions import db
-from tests.factories import PASSWORD, insert_comment
+from tests.factories import PASSWORD, ROUND_PHASE_OFFSETS, insert_comment
 from tests.pages import FormClient
 
 # Under pytest-xdist each worker ("gw0", "gw1", ...) has its own PostgreSQL
@@ -579,31 +579,6 @@ def live_server(sqlite_template, smtp_server, tmp_path):
 
 
 # --- Participatory budgeting -------------------------------------------------------
-
-# Phase dates relative to now, in days: (submission, review, voting, closes).
-ROUND_PHASE_OFFSETS = {
-    "upcoming": (1, 2, 3, 4),
-    "submission": (-1, 1, 2, 3),
-    "review": (-2, -1, 1, 2),
-    "voting": (-3, -2, -1, 1),
-    "results": (-4, -3, -2, -1),
-}
-
-
-def set_round_phase(app, round_id: int, phase: str) -> None:
-    """Move a round's dates so that it is in `phase` now."""
-    from datetime import timedelta
-
-    from participation.models import BudgetRound
-    from participation.models.base import utcnow
-
-    now = utcnow()
-    sub, rev, vote, close = (now + timedelta(days=d) for d in ROUND_PHASE_OFFSETS[phase])
-    with app.app_context():
-        row = db.session.get(BudgetRound, round_id)
-        row.submission_opens_at, row.review_opens_at = sub, rev
-        row.voting_opens_at, row.voting_closes_at = vote, close
-        db.session.commit()
 
 
 @pytest.fixture

@@ -15,8 +15,7 @@ from participation.permissions import PermissionDenied
 from participation.services import DomainError
 from participation.services import budgets as service
 from participation.vocabulary import Denial
-from tests.conftest import set_round_phase
-from tests.factories import municipality_id
+from tests.factories import municipality_id, set_round_phase
 
 
 @contextmanager

@@ -3,6 +3,8 @@ data table beside them on the results page. No JavaScript."""
 
 from __future__ import annotations
 
+import re
+
 import pygal
 from flask_babel import gettext as _
 from pygal.style import Style
@@ -24,6 +26,14 @@ _STYLE = Style(
     legend_font_size=14,
     title_font_size=16,
 )
+
+
+_SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)
+
+
+def _render(chart) -> bytes:
+    """The SVG without pygal's configuration script (the chart needs none)."""
+    return _SCRIPT.sub(b"", chart.render())
 
 
 def _config(**extra):
@@ -60,7 +70,7 @@ def votes_chart(results: Results) -> bytes:
         _("Not funded"),
         [None if p.funded_by(rule) else p.vote_count for p in reversed(projects)],
     )
-    return chart.render()
+    return _render(chart)
 
 
 def budget_chart(results: Results) -> bytes:
@@ -78,4 +88,4 @@ def budget_chart(results: Results) -> bytes:
     rules = [results.official_rule, results.other_rule]
     chart.x_labels = [r.label for r in reversed(rules)]
     chart.add(_("Spent"), [results.spent(r) for r in reversed(rules)])
-    return chart.render()
+    return _render(chart)

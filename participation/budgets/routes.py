@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from participation.budgets import bp, charts
 from participation.budgets.forms import BallotForm, CountForm, ProjectForm, ReviewForm, RoundForm
+from participation.extensions import csrf
 from participation.i18n import current_language
 from participation.models.base import utcnow
 from participation.parsing import parse_id
@@ -196,6 +197,7 @@ def check_projects(budget_round):
 
 
 @bp.route("/<int:round_id>/ballot", methods=["GET", "POST"])
+@csrf.exempt  # checked below by BallotForm, so that a refused ballot keeps its choices
 @login_required
 def ballot(round_id: int):
     budget_round = _round_or_404(round_id)
