@@ -426,10 +426,19 @@ class OutcomeRule(Vocabulary):
     def _labels(cls):
         return _OUTCOME_RULE_LABELS
 
+    @property
+    def short_label(self) -> str:
+        """A name short enough for a table column."""
+        return str(_OUTCOME_RULE_SHORT_LABELS[self])
+
 
 _OUTCOME_RULE_LABELS = {
     OutcomeRule.GREEDY: _l("Greedy: most votes first, skipping what no longer fits"),
     OutcomeRule.EQUAL_SHARES: _l("Method of Equal Shares: proportional"),
+}
+_OUTCOME_RULE_SHORT_LABELS = {
+    OutcomeRule.GREEDY: _l("Greedy"),
+    OutcomeRule.EQUAL_SHARES: _l("Equal shares"),
 }
 
 

@@ -342,7 +342,8 @@ def test_greedy_round_export_passes_checker(app, make_user, make_round, make_bud
     from pabulib import Checker
 
     budget_round = make_round(total=1000, ballot_rule="approval", max_choices=2)
-    projects = [make_budget_project(budget_round, cost=cost) for cost in (600, 500, 300, 200)]
+    # The last project gets no vote: greedy must not fund it, though it would fit.
+    projects = [make_budget_project(budget_round, cost=c) for c in (600, 500, 300, 200, 50)]
     for picks in ([0, 1], [0, 2], [1, 3], [0], [2, 3]):
         cast(app, make_user(), budget_round.id, [str(projects[i].id) for i in picks])
     set_round_phase(app, budget_round.id, "results")
@@ -350,6 +351,10 @@ def test_greedy_round_export_passes_checker(app, make_user, make_round, make_bud
         service.count_round(_get(User, make_user(role="admin").id), _round(app, budget_round.id))
         db.session.commit()
         text = service.export_pabulib(_round(app, budget_round.id))
-    assert "rule;greedy" in text and "max_length;2" in text
+    assert "rule;greedy-threshold" in text and "max_length;2" in text
+    assert "min_project_score_threshold;1" in text
     report = Checker().process_files([text])
     assert report["metadata"]["valid"] == 1, report
+    with app.app_context():
+        assert db.session.get(BudgetProject, projects[4].id).funded_greedy is False
+        assert db.session.get(BudgetProject, projects[3].id).funded_greedy is True

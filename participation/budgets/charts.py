@@ -19,12 +19,13 @@ _STYLE = Style(
     foreground_strong="#0b0c0c",
     foreground_subtle="#5b6773",
     colors=("#0b4f8a", "#8a96a3", "#1e6b3a"),
+    value_colors=("white", "#0b0c0c", "white"),
     font_family="sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    value_font_size=13,
-    legend_font_size=14,
-    title_font_size=16,
+    label_font_size=16,
+    major_label_font_size=16,
+    value_font_size=16,
+    legend_font_size=16,
+    title_font_size=18,
 )
 
 
@@ -43,8 +44,10 @@ def _config(**extra):
         "disable_xml_declaration": False,
         "print_values": True,
         "show_y_guides": False,
+        # Values are printed on the bars; the value axis would crowd a phone screen.
+        "show_x_labels": False,
         "legend_at_bottom": True,
-        "truncate_label": 40,
+        "truncate_label": 24,
         "truncate_legend": 60,
         **extra,
     }
@@ -57,13 +60,14 @@ def votes_chart(results: Results) -> bytes:
     chart = pygal.HorizontalBar(
         **_config(
             title=_("Votes per project"),
-            width=800,
-            height=max(240, 60 + 34 * len(projects)),
+            legend_at_bottom_columns=1,
+            width=480,
+            height=max(300, 130 + 40 * len(projects)),
         )
     )
     chart.x_labels = [p.title for p in reversed(projects)]
     chart.add(
-        _("Funded (%(rule)s)", rule=rule.label),
+        _("Funded (%(rule)s)", rule=rule.short_label),
         [p.vote_count if p.funded_by(rule) else None for p in reversed(projects)],
     )
     chart.add(
@@ -79,13 +83,14 @@ def budget_chart(results: Results) -> bytes:
     chart = pygal.HorizontalBar(
         **_config(
             title=_("Budget used"),
-            width=800,
-            height=260,
+            show_legend=False,
+            width=480,
+            height=300,
             range=(0, total),
             formatter=euros,
         )
     )
     rules = [results.official_rule, results.other_rule]
-    chart.x_labels = [r.label for r in reversed(rules)]
+    chart.x_labels = [r.short_label for r in reversed(rules)]
     chart.add(_("Spent"), [results.spent(r) for r in reversed(rules)])
     return _render(chart)

@@ -565,7 +565,8 @@ def tie_breaking():
 def compute_outcome(
     total_amount: int, costs: dict[int, int], ballots: Iterable[Iterable[int]]
 ) -> Outcome:
-    """Greedy (most votes first, skipping what does not fit) and the Method of Equal
+    """Greedy (most votes first, skipping what does not fit, never a project without a
+    vote) and the Method of Equal
     Shares (cost utilities, as equalshares.net), both computed by `pabutools`. Project
     names are their ids, so a recount from the exported file (with `tie_breaking()`)
     finds the same winners."""
@@ -590,7 +591,15 @@ def compute_outcome(
         return Outcome(votes, set(), set())
     multi = profile.as_multiprofile()
     ties = tie_breaking()
-    greedy = greedy_utilitarian_welfare(instance, multi, sat_class=Cost_Sat, tie_breaking=ties)
+    # Greedy never funds a project nobody voted for (Pabulib's "greedy-threshold" with a
+    # threshold of one vote): they are left out of its instance.
+    voted = Instance(budget_limit=total_amount)
+    voted.update(p for i, p in by_id.items() if votes[i] > 0)
+    voted_profile = ApprovalProfile(
+        [ApprovalBallot([p for p in ballot if p in voted]) for ballot in profile],
+        instance=voted,
+    ).as_multiprofile()
+    greedy = greedy_utilitarian_welfare(voted, voted_profile, sat_class=Cost_Sat, tie_breaking=ties)
     mes = method_of_equal_shares(instance, multi, sat_class=Cost_Sat, tie_breaking=ties)
     return Outcome(
         votes,
@@ -708,7 +717,7 @@ def export_pabulib(budget_round: BudgetRound) -> str:
         ("num_votes", len(ballots)),
         ("budget", budget_round.total_amount),
         ("vote_type", "approval"),
-        ("rule", "greedy" if rule == OutcomeRule.GREEDY else "equalshares"),
+        ("rule", "greedy-threshold" if rule == OutcomeRule.GREEDY else "equalshares"),
         ("date_begin", budget_round.voting_opens_at.strftime("%d.%m.%Y")),
         ("date_end", budget_round.voting_closes_at.strftime("%d.%m.%Y")),
     ]
@@ -718,6 +727,8 @@ def export_pabulib(budget_round: BudgetRound) -> str:
         meta.append(("max_sum_cost", budget_round.total_amount))
     elif budget_round.max_choices is not None:
         meta.append(("max_length", budget_round.max_choices))
+    if rule == OutcomeRule.GREEDY:
+        meta.append(("min_project_score_threshold", 1))
     meta += [("language", "fr"), ("currency", "EUR"), ("acknowledgments", f"Licence: {LICENCE}")]
     lines = ["META", "key;value", *(f"{k};{v}" for k, v in meta)]
     lines += ["PROJECTS", "project_id;cost;votes;name;selected"]
