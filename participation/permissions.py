@@ -22,17 +22,26 @@ from participation.vocabulary import (
     OPEN_IDEA_STATUSES,
     PUBLIC_IDEA_STATUSES,
     RESPONDER_ROLES,
+    REVIEW_PHASES,
     STAFF_ROLES,
     CommentStatus,
     Denial,
     IdeaStatus,
     Role,
+    RoundPhase,
 )
 
 if TYPE_CHECKING:
     from flask_login import AnonymousUserMixin
 
-    from participation.models import Comment, Idea, Notification, User
+    from participation.models import (
+        BudgetProject,
+        BudgetRound,
+        Comment,
+        Idea,
+        Notification,
+        User,
+    )
 
     Actor: TypeAlias = User | AnonymousUserMixin
 else:
@@ -320,6 +329,80 @@ def can_sanction_user(actor: Actor, target: User) -> Decision:
 
 def can_view_moderation_log(user: Actor) -> Decision:
     return can_moderate(user)
+
+
+# --- Participatory budgeting --------------------------------------------------------
+
+
+def _now(now: datetime | None) -> datetime:
+    from participation.models.base import utcnow
+
+    return now or utcnow()
+
+
+def can_manage_budgets(user: Actor) -> Decision:
+    """Create rounds, review projects, count the votes: officials and admins."""
+    return _has_role(user, RESPONDER_ROLES, Denial.NOT_RESPONDER)
+
+
+def can_submit_project(
+    user: Actor, budget_round: BudgetRound, now: datetime | None = None
+) -> Decision:
+    """Confirmed participants propose projects during the submission phase."""
+    decision = can_participate(user)
+    if not decision:
+        return decision
+    if budget_round.phase_at(_now(now)) != RoundPhase.SUBMISSION:
+        return deny(Denial.SUBMISSION_CLOSED)
+    return ALLOWED
+
+
+def can_review_project(
+    user: Actor, project: BudgetProject, now: datetime | None = None
+) -> Decision:
+    """Officials set cost and feasibility until voting opens (the ballot must not change
+    under the voters' feet)."""
+    decision = can_manage_budgets(user)
+    if not decision:
+        return decision
+    if project.round.phase_at(_now(now)) not in REVIEW_PHASES:
+        return deny(Denial.REVIEW_CLOSED)
+    return ALLOWED
+
+
+def is_resident(user: User, budget_round: BudgetRound) -> bool:
+    """Residence as the user DECLARED it on their profile: not verified. This is the one
+    place to swap in a real identity check (itsme, eID) later."""
+    return budget_round.municipality_id is None or (
+        user.municipality_id == budget_round.municipality_id
+    )
+
+
+def can_vote_budget(
+    user: Actor, budget_round: BudgetRound, now: datetime | None = None
+) -> Decision:
+    """Confirmed participants vote during the voting phase; in a municipal round, only
+    those who declared that municipality as theirs."""
+    decision = can_participate(user)
+    if not decision:
+        return decision
+    if budget_round.phase_at(_now(now)) != RoundPhase.VOTING:
+        return deny(Denial.VOTING_CLOSED)
+    if not is_resident(user, budget_round):
+        return deny(Denial.NOT_RESIDENT)
+    return ALLOWED
+
+
+def can_count_budget(
+    user: Actor, budget_round: BudgetRound, now: datetime | None = None
+) -> Decision:
+    """Officials count a round once, after voting has closed."""
+    decision = can_manage_budgets(user)
+    if not decision:
+        return decision
+    if budget_round.phase_at(_now(now)) != RoundPhase.RESULTS or budget_round.counted_at:
+        return deny(Denial.NOT_COUNTABLE)
+    return ALLOWED
 
 
 class _Can:

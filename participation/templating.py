@@ -15,7 +15,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import get_datetime_format, parse_pattern
 from flask import Flask, g, url_for
-from flask_babel import format_decimal, get_locale, get_timezone
+from flask_babel import format_decimal, format_percent, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -143,6 +143,10 @@ VOCABULARY = {
         "EmailGroup",
         "NotificationKind",
         "Denial",
+        "RoundPhase",
+        "BallotRule",
+        "OutcomeRule",
+        "Feasibility",
     )
 }
 
@@ -214,6 +218,7 @@ def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
 
 
 def init_app(app: Flask) -> None:
+    from participation.services.budgets import euros
     from participation.web import filters_url, public_idea_url
 
     app.jinja_env.globals.update(
@@ -224,6 +229,8 @@ def init_app(app: Flask) -> None:
         official_history=official_history,
         filters_url=filters_url,
         public_idea_url=public_idea_url,
+        euro=euros,
+        percent=lambda value: format_percent(value or 0, "#,##0.#%"),
         **VOCABULARY,
         idea_url=idea_url,
         url_for_id=url_for_id,

@@ -369,6 +369,98 @@ _NOTIFICATION_GROUPS = {
 }
 
 
+# --- Participatory budgeting ---------------------------------------------------------
+
+
+class RoundPhase(Vocabulary):
+    """Where a budget round stands, read from its dates (never stored)."""
+
+    UPCOMING = "upcoming"
+    SUBMISSION = "submission"
+    REVIEW = "review"
+    VOTING = "voting"
+    RESULTS = "results"
+
+    @classmethod
+    def _labels(cls):
+        return _ROUND_PHASE_LABELS
+
+
+_ROUND_PHASE_LABELS = {
+    RoundPhase.UPCOMING: _l("Not started yet"),
+    RoundPhase.SUBMISSION: _l("Project submission"),
+    RoundPhase.REVIEW: _l("Feasibility review"),
+    RoundPhase.VOTING: _l("Voting"),
+    RoundPhase.RESULTS: _l("Results"),
+}
+# The four phases a round goes through, in order (UPCOMING comes before them).
+ROUND_PHASES = (RoundPhase.SUBMISSION, RoundPhase.REVIEW, RoundPhase.VOTING, RoundPhase.RESULTS)
+# Officials may still review projects (cost, feasibility) until voting opens.
+REVIEW_PHASES = frozenset({RoundPhase.SUBMISSION, RoundPhase.REVIEW})
+
+
+class BallotRule(Vocabulary):
+    """What a ballot may hold."""
+
+    KNAPSACK = "knapsack"
+    APPROVAL = "approval"
+
+    @classmethod
+    def _labels(cls):
+        return _BALLOT_RULE_LABELS
+
+
+_BALLOT_RULE_LABELS = {
+    BallotRule.KNAPSACK: _l("Budget ballot: any projects whose total cost fits the budget"),
+    BallotRule.APPROVAL: _l("Approval ballot: up to a number of projects, whatever their cost"),
+}
+
+
+class OutcomeRule(Vocabulary):
+    """How the votes decide which projects are funded."""
+
+    GREEDY = "greedy"
+    EQUAL_SHARES = "equal_shares"
+
+    @classmethod
+    def _labels(cls):
+        return _OUTCOME_RULE_LABELS
+
+    @property
+    def short_label(self) -> str:
+        """A name short enough for a table column."""
+        return str(_OUTCOME_RULE_SHORT_LABELS[self])
+
+
+_OUTCOME_RULE_LABELS = {
+    OutcomeRule.GREEDY: _l("Greedy: most votes first, skipping what no longer fits"),
+    OutcomeRule.EQUAL_SHARES: _l("Method of Equal Shares: proportional"),
+}
+_OUTCOME_RULE_SHORT_LABELS = {
+    OutcomeRule.GREEDY: _l("Greedy"),
+    OutcomeRule.EQUAL_SHARES: _l("Equal shares"),
+}
+
+
+class Feasibility(Vocabulary):
+    """An official's verdict on a submitted project."""
+
+    PENDING = "pending"
+    FEASIBLE = "feasible"
+    NOT_FEASIBLE = "not_feasible"
+
+    @classmethod
+    def _labels(cls):
+        return _FEASIBILITY_LABELS
+
+
+_FEASIBILITY_LABELS = {
+    Feasibility.PENDING: _l("Waiting for the feasibility review"),
+    Feasibility.FEASIBLE: _l("Feasible"),
+    Feasibility.NOT_FEASIBLE: _l("Not feasible"),
+}
+
+
 # --- Permissions --------------------------------------------------------------------
 
 
@@ -395,6 +487,11 @@ class Denial(Vocabulary):
     EDIT_WINDOW_PASSED = "edit_window_passed"
     WRONG_STATE = "wrong_state"
     WRONG_PASSWORD = "wrong_password"
+    NOT_RESIDENT = "not_resident"
+    SUBMISSION_CLOSED = "submission_closed"
+    REVIEW_CLOSED = "review_closed"
+    VOTING_CLOSED = "voting_closed"
+    NOT_COUNTABLE = "not_countable"
 
     @classmethod
     def _labels(cls):
@@ -432,4 +529,12 @@ _DENIAL_LABELS = {
     ),
     Denial.WRONG_STATE: _l("This is no longer possible."),
     Denial.WRONG_PASSWORD: _l("Your password is not correct."),
+    Denial.NOT_RESIDENT: _l(
+        "Only residents of this municipality can vote in this round. Residence is the "
+        "municipality you declared on your account page: it is declared, not verified."
+    ),
+    Denial.SUBMISSION_CLOSED: _l("Projects can only be proposed during the submission phase."),
+    Denial.REVIEW_CLOSED: _l("Projects can no longer be reviewed once voting has opened."),
+    Denial.VOTING_CLOSED: _l("Voting is not open in this round: see its dates."),
+    Denial.NOT_COUNTABLE: _l("The votes can be counted once, after voting has closed."),
 }

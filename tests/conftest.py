@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from participation import create_app
 from participation.extensions import db
-from tests.factories import PASSWORD, insert_comment
+from tests.factories import PASSWORD, ROUND_PHASE_OFFSETS, insert_comment
 from tests.pages import FormClient
 
 # Under pytest-xdist each worker ("gw0", "gw1", ...) has its own PostgreSQL
@@ -580,3 +580,97 @@ def live_server(sqlite_template, smtp_server, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+# --- Participatory budgeting -------------------------------------------------------
+
+
+@pytest.fixture
+def make_round(app, make_user):
+    """make_round(phase="voting", total=100_000, ballot_rule="knapsack", ...) -> BudgetRound
+    (detached), created through the service by an admin."""
+    from datetime import timedelta
+
+    from participation.models.base import utcnow
+    from participation.services import budgets
+
+    def make(
+        phase: str = "voting",
+        total: int = 100_000,
+        ballot_rule: str = "knapsack",
+        min_share: int = 0,
+        max_choices: int | None = None,
+        outcome_rule: str = "greedy",
+        municipality_id: int | None = None,
+        creator=None,
+    ):
+        creator = creator or make_user(role="admin")
+        now = utcnow()
+        sub, rev, vote, close = (now + timedelta(days=d) for d in ROUND_PHASE_OFFSETS[phase])
+        with app.test_request_context("/en/"), app.app_context():
+            actor = db.session.get(type(creator), creator.id)
+            budget_round = budgets.create_round(
+                actor,
+                budgets.RoundInput(
+                    title_fr="Budget participatif <script>alert(1)</script>",
+                    title_nl="Burgerbegroting <script>alert(2)</script>",
+                    title_en="Participatory budget <script>alert(3)</script>",
+                    description_fr="Décidez comment dépenser le budget.\nDeuxième ligne.",
+                    description_nl="Beslis hoe het budget wordt besteed.",
+                    description_en="Decide how the budget is spent.",
+                    municipality_id=municipality_id,
+                    total_amount=total,
+                    submission_opens_at=sub,
+                    review_opens_at=rev,
+                    voting_opens_at=vote,
+                    voting_closes_at=close,
+                    ballot_rule=ballot_rule,
+                    min_share=min_share,
+                    max_choices=max_choices,
+                    outcome_rule=outcome_rule,
+                ),
+            )
+            db.session.commit()
+            db.session.refresh(budget_round)
+            db.session.expunge(budget_round)
+        return budget_round
+
+    return make
+
+
+@pytest.fixture
+def make_budget_project(app, make_user):
+    """make_budget_project(budget_round, cost=10_000, feasibility="feasible") -> BudgetProject
+    (detached), written directly (whatever the round's phase)."""
+    from participation.models import BudgetProject
+
+    counter = {"n": 0}
+
+    def make(
+        budget_round,
+        cost: int | None = 10_000,
+        feasibility: str = "feasible",
+        title: str | None = None,
+        author=None,
+    ):
+        counter["n"] += 1
+        author = author or make_user()
+        with app.app_context():
+            project = BudgetProject(
+                round_id=budget_round.id,
+                author_id=author.id,
+                title=title or f"Project {counter['n']} <script>alert('p')</script>",
+                description="Plant trees along the street. <b>Shade</b> for everyone.",
+                language="en",
+                cost=cost,
+                feasibility=feasibility,
+                feasibility_reason_fr="Raison publique." if feasibility == "not_feasible" else "",
+                feasibility_reason_nl="Openbare reden." if feasibility == "not_feasible" else "",
+            )
+            db.session.add(project)
+            db.session.commit()
+            db.session.refresh(project)
+            db.session.expunge(project)
+        return project
+
+    return make

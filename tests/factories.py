@@ -88,3 +88,41 @@ def insert_comment(
         db.session.refresh(comment)
         db.session.expunge(comment)
     return comment
+
+
+# --- Participatory budgeting ---------------------------------------------------------
+
+# Phase dates relative to now, in days: (submission, review, voting, closes).
+ROUND_PHASE_OFFSETS = {
+    "upcoming": (1, 2, 3, 4),
+    "submission": (-1, 1, 2, 3),
+    "review": (-2, -1, 1, 2),
+    "voting": (-3, -2, -1, 1),
+    "results": (-4, -3, -2, -1),
+}
+
+
+def set_round_phase(app, round_id: int, phase: str) -> None:
+    """Move a round's dates so that it is in `phase` now."""
+    from datetime import timedelta
+
+    from participation.models import BudgetRound
+    from participation.models.base import utcnow
+
+    now = utcnow()
+    sub, rev, vote, close = (now + timedelta(days=d) for d in ROUND_PHASE_OFFSETS[phase])
+    with app.app_context():
+        row = db.session.get(BudgetRound, round_id)
+        row.submission_opens_at, row.review_opens_at = sub, rev
+        row.voting_opens_at, row.voting_closes_at = vote, close
+        db.session.commit()
+
+
+def count_budget_round(app, round_id: int, counter_id: int) -> None:
+    """Count a round whose voting has closed, as official `counter_id` would."""
+    from participation.models import BudgetRound, User
+    from participation.services import budgets
+
+    with app.test_request_context("/en/"):
+        budgets.count_round(db.session.get(User, counter_id), db.session.get(BudgetRound, round_id))
+        db.session.commit()

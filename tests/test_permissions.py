@@ -13,7 +13,7 @@ from flask_login import AnonymousUserMixin
 
 from participation import permissions as p
 from participation.models.base import utcnow
-from participation.vocabulary import CommentStatus, Denial, IdeaStatus, Role
+from participation.vocabulary import CommentStatus, Denial, IdeaStatus, Role, RoundPhase
 
 NOW = datetime(2026, 11, 22, 12, 0)
 
@@ -27,6 +27,7 @@ class FakeUser:
     banned: bool = False
     deleted: bool = False
     is_authenticated: bool = True
+    municipality_id: int | None = None
 
     @property
     def is_confirmed(self):
@@ -106,6 +107,7 @@ ROLE_VERBS = {
     "respond_officially": [A] + [Denial.NOT_RESPONDER] * 6 + [OK, OK],
     "view_dashboard": [A] + [Denial.NOT_RESPONDER] * 6 + [OK, OK],
     "manage_roles": [A] + [Denial.NOT_ADMIN] * 7 + [OK],
+    "manage_budgets": [A] + [Denial.NOT_RESPONDER] * 6 + [OK, OK],
 }
 
 
@@ -250,3 +252,70 @@ def test_require_raises_a_domain_error_with_the_reason_and_its_message():
 def test_every_denial_has_one_message():
     for reason in Denial:
         assert reason.label and reason.label != reason.value
+
+
+# --- Participatory budgeting ---------------------------------------------------------
+
+
+@dataclass
+class FakeRound:
+    phase: str
+    municipality_id: int | None = None
+    counted_at: datetime | None = None
+
+    def phase_at(self, now):
+        return RoundPhase(self.phase)
+
+
+@dataclass
+class FakeProject:
+    round: FakeRound
+
+
+NR, SC, VC = Denial.NOT_RESPONDER, Denial.SUBMISSION_CLOSED, Denial.VOTING_CLOSED
+BUDGET_CASES = {
+    ("submit_project", "submission"): [A, OK, OK, U, S, S, OK, OK, OK],
+    ("submit_project", "review"): [A, SC, SC, U, S, S, SC, SC, SC],
+    ("vote_budget", "voting"): [A, OK, OK, U, S, S, OK, OK, OK],
+    ("vote_budget", "review"): [A, VC, VC, U, S, S, VC, VC, VC],
+    ("vote_budget", "results"): [A, VC, VC, U, S, S, VC, VC, VC],
+    # A municipal round: nobody here declared that municipality.
+    ("vote_budget", "voting-municipal"): [A]
+    + [Denial.NOT_RESIDENT] * 2
+    + [U, S, S]
+    + [Denial.NOT_RESIDENT] * 3,
+    ("review_project", "submission"): [A] + [NR] * 6 + [OK, OK],
+    ("review_project", "review"): [A] + [NR] * 6 + [OK, OK],
+    ("review_project", "voting"): [A] + [NR] * 6 + [Denial.REVIEW_CLOSED] * 2,
+    ("count_budget", "results"): [A] + [NR] * 6 + [OK, OK],
+    ("count_budget", "voting"): [A] + [NR] * 6 + [Denial.NOT_COUNTABLE] * 2,
+    ("count_budget", "results-counted"): [A] + [NR] * 6 + [Denial.NOT_COUNTABLE] * 2,
+}
+
+
+def _round(state: str) -> FakeRound:
+    phase = state.split("-")[0]
+    return FakeRound(
+        phase,
+        municipality_id=7 if state.endswith("municipal") else None,
+        counted_at=NOW if state.endswith("counted") else None,
+    )
+
+
+@pytest.mark.parametrize("case", BUDGET_CASES, ids=lambda c: f"{c[0]}-{c[1]}")
+@pytest.mark.parametrize("index", range(len(ACTORS)), ids=ACTORS)
+def test_budget_verbs(case, index):
+    verb, state = case
+    budget_round = _round(state)
+    target = FakeProject(budget_round) if verb == "review_project" else budget_round
+    decision = getattr(p, f"can_{verb}")(actor(ACTORS[index]), target)
+    assert decision.reason == BUDGET_CASES[case][index], (verb, state, ACTORS[index])
+
+
+def test_residence_is_the_declared_municipality():
+    municipal = FakeRound("voting", municipality_id=7)
+    assert p.can_vote_budget(FakeUser(2, municipality_id=7), municipal)
+    assert p.can_vote_budget(FakeUser(2, municipality_id=8), municipal).reason == (
+        Denial.NOT_RESIDENT
+    )
+    assert p.can_vote_budget(FakeUser(2), FakeRound("voting"))

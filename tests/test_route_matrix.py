@@ -13,6 +13,7 @@ import pytest
 
 from participation.extensions import db
 from participation.models import Notification
+from tests.factories import count_budget_round
 from tests.pages import client_for_role
 
 ROLES = ["anonymous", "unconfirmed", "citizen", "suspended", "moderator", "official", "admin"]
@@ -194,6 +195,38 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
         {},
         everyone(400),
     ),
+    # Participatory budgets: {budget} is in its voting phase, {counted} closed and counted.
+    ("budgets.index", "GET"): ("/en/budgets/", None, everyone(200)),
+    ("budgets.new_round", "GET"): ("/en/budgets/new", None, only(OFFICIALS, 200)),
+    ("budgets.new_round", "POST"): ("/en/budgets/new", {}, only(OFFICIALS, 400)),
+    ("budgets.round_page", "GET"): ("/en/budgets/{budget}", None, everyone(200)),
+    # Submission is over in a voting round.
+    ("budgets.new_project", "GET"): ("/en/budgets/{budget}/projects/new", None, signed_in(403)),
+    ("budgets.new_project", "POST"): ("/en/budgets/{budget}/projects/new", {}, signed_in(403)),
+    ("budgets.project", "GET"): (
+        "/en/budgets/{budget}/projects/{budget_project}",
+        None,
+        everyone(200),
+    ),
+    # Review closes when voting opens.
+    ("budgets.review", "GET"): (
+        "/en/budgets/{budget}/projects/{budget_project}/review",
+        None,
+        signed_in(403),
+    ),
+    ("budgets.review", "POST"): (
+        "/en/budgets/{budget}/projects/{budget_project}/review",
+        {},
+        signed_in(403),
+    ),
+    ("budgets.ballot", "GET"): ("/en/budgets/{budget}/ballot", None, participants(200)),
+    # An empty ballot is refused with its message.
+    ("budgets.ballot", "POST"): ("/en/budgets/{budget}/ballot", {}, participants(400)),
+    # Counted already: never twice.
+    ("budgets.count", "POST"): ("/en/budgets/{counted}/count", {}, signed_in(403)),
+    ("budgets.results", "GET"): ("/en/budgets/{counted}/results", None, everyone(200)),
+    ("budgets.chart", "GET"): ("/en/budgets/{counted}/charts/votes.svg", None, everyone(200)),
+    ("budgets.export", "GET"): ("/en/budgets/{counted}/round.pb", None, everyone(200)),
     ("accounts.logout", "POST"): ("/en/account/logout", {}, everyone(302)),
 }
 
@@ -212,7 +245,7 @@ def test_every_route_has_an_entry(app):
 
 
 @pytest.fixture
-def world(app, make_user, make_idea, make_comment):
+def world(app, make_user, make_idea, make_comment, make_round, make_budget_project):
     author = make_user(display_name="Author of everything")
     published = make_idea(
         status="published", author=author, title="Bike lanes on Chaussée de Wavre"
@@ -224,7 +257,15 @@ def world(app, make_user, make_idea, make_comment):
         db.session.add(notification)
         db.session.commit()
         notification_id = notification.id
+    budget = make_round(phase="voting")
+    budget_project = make_budget_project(budget)
+    counted = make_round(phase="results")
+    make_budget_project(counted)
+    count_budget_round(app, counted.id, make_user(role="admin").id)
     return {
+        "budget": budget.id,
+        "budget_project": budget_project.id,
+        "counted": counted.id,
         "author": author.id,
         "published": published.id,
         "pending": pending.id,

@@ -1,6 +1,12 @@
 """Models, one module per area of the domain."""
 
 from participation.models.accounts import User
+from participation.models.budgets import (
+    BudgetBallot,
+    BudgetBallotChoice,
+    BudgetProject,
+    BudgetRound,
+)
 from participation.models.ideas import Challenge, Comment, Idea, IdeaRevision, Support
 from participation.models.moderation import ModerationAction, Report
 from participation.models.notifications import EmailPreference, Notification
@@ -18,3 +24,4 @@ __all__ = [
 ]
 __all__ += ["ModerationAction", "Report"]
 __all__ += ["EmailPreference", "Notification", "OfficialStatusChange"]
+__all__ += ["BudgetBallot", "BudgetBallotChoice", "BudgetProject", "BudgetRound"]
