@@ -18,3 +18,24 @@ __all__ = [
 ]
 __all__ += ["ModerationAction", "Report"]
 __all__ += ["EmailPreference", "Notification", "OfficialStatusChange"]
+from participation.models.consultations import (  # noqa: E402
+    Consultation,
+    ConsultationAnswer,
+    ConsultationEvent,
+    ConsultationOption,
+    ConsultationParticipation,
+    ConsultationQuestion,
+    ConsultationResponse,
+    ConsultationTextAnswer,
+)
+
+__all__ += [
+    "Consultation",
+    "ConsultationAnswer",
+    "ConsultationEvent",
+    "ConsultationOption",
+    "ConsultationParticipation",
+    "ConsultationQuestion",
+    "ConsultationResponse",
+    "ConsultationTextAnswer",
+]
