@@ -56,6 +56,12 @@ VOCABULARY = {
         "EmailGroup",
         "NotificationKind",
         "Denial",
+        "QuestionKind",
+        "OptionKind",
+        "ConsultationState",
+        "ResultsVisibility",
+        "TextAnswerStatus",
+        "ConsultationEventKind",
     )
 }
 

@@ -131,9 +131,7 @@ def test_question_validation(app, official):
         assert labels == ["1", "2", "I do not know"]
 
 
-def test_locked_after_first_answer_only_closing_date_moves_and_is_logged(
-    app, official, make_user
-):
+def test_locked_after_first_answer_only_closing_date_moves_and_is_logged(app, official, make_user):
     cid = make_consultation(app, official)
     questions = question_ids(app, cid)
     _answer(app, make_user().id, cid, full_answer(questions))
@@ -263,9 +261,7 @@ def test_concurrent_second_participation_is_refused(app, official, make_user):
                 if not service._insert_participation(cid, user_id):
                     raise PermissionDenied(service.deny(Denial.ALREADY_ANSWERED))
                 db.session.add(
-                    ConsultationResponse(
-                        consultation_id=cid, municipality_id=user.municipality_id
-                    )
+                    ConsultationResponse(consultation_id=cid, municipality_id=user.municipality_id)
                 )
                 db.session.commit()
                 result = "ok"

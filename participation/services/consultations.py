@@ -873,3 +873,69 @@ def _breakdown(
                 choice: percent(c, n) for choice, c in tallies.get((group.key, q), {}).items()
             }
     return groups, suppressed
+
+
+def anonymous_rows(
+    consultation: Consultation, language: str
+) -> tuple[list[ConsultationQuestion], list[list[Any]]]:
+    """The answers, one row per respondent in random order: the municipality (folded
+    into "Other municipalities" below SMALL_CELL, blank if that is still too small),
+    then one cell per question. Free text only once approved. Five queries."""
+    questions = questions_of(consultation)
+    ids = [q.id for q in questions]
+    responses = dict(
+        db.session.execute(
+            select(ConsultationResponse.id, ConsultationResponse.municipality_id).where(
+                ConsultationResponse.consultation_id == consultation.id
+            )
+        ).all()
+    )
+    sizes: dict[int | None, int] = defaultdict(int)
+    for municipality_id in responses.values():
+        sizes[municipality_id] += 1
+    shown = {m for m, n in sizes.items() if m is not None and n >= SMALL_CELL}
+    other_n = sum(n for m, n in sizes.items() if m not in shown)
+    names = {
+        m.id: m.name(language)
+        for m in db.session.scalars(select(Municipality).where(Municipality.id.in_(shown)))
+    }
+    other = _("Other municipalities") if other_n >= SMALL_CELL else ""
+    labels = {o.id: o.label(language) for q in questions for o in q.options}
+    cells: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+    if ids:
+        for response_id, question_id, option_id, rank, value in db.session.execute(
+            select(
+                ConsultationAnswer.response_id,
+                ConsultationAnswer.question_id,
+                ConsultationAnswer.option_id,
+                ConsultationAnswer.rank,
+                ConsultationAnswer.value,
+            ).where(ConsultationAnswer.question_id.in_(ids))
+        ):
+            if option_id is None:
+                cells[(response_id, question_id)].append((0, str(value)))
+            elif rank is not None:
+                cells[(response_id, question_id)].append((rank, f"{rank}. {labels[option_id]}"))
+            else:
+                cells[(response_id, question_id)].append((0, labels[option_id]))
+        for response_id, question_id, body in db.session.execute(
+            select(
+                ConsultationTextAnswer.response_id,
+                ConsultationTextAnswer.question_id,
+                ConsultationTextAnswer.body,
+            ).where(
+                ConsultationTextAnswer.question_id.in_(ids),
+                ConsultationTextAnswer.status == TextAnswerStatus.APPROVED,
+            )
+        ):
+            cells[(response_id, question_id)].append((0, body))
+    rows = []
+    for response_id, municipality_id in responses.items():
+        place = names[municipality_id] if municipality_id in shown else other
+        row: list[Any] = [place]
+        for question in questions:
+            parts = sorted(cells.get((response_id, question.id), []))
+            row.append(" | ".join(text for _rank, text in parts))
+        rows.append(row)
+    random.SystemRandom().shuffle(rows)
+    return questions, rows
