@@ -108,6 +108,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     from participation.accounts import bp as accounts_bp
     from participation.admin import bp as admin_bp
     from participation.budgets import bp as budgets_bp
+    from participation.consultations import bp as consultations_bp
     from participation.ideas import bp as ideas_bp
     from participation.main import bp as main_bp
     from participation.moderation import bp as moderation_bp
@@ -123,6 +124,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
         moderation_bp,
         officials_bp,
         notifications_bp,
+        consultations_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)

@@ -25,8 +25,10 @@ from participation.vocabulary import (
     REVIEW_PHASES,
     STAFF_ROLES,
     CommentStatus,
+    ConsultationState,
     Denial,
     IdeaStatus,
+    ResultsVisibility,
     Role,
     RoundPhase,
 )
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
         BudgetProject,
         BudgetRound,
         Comment,
+        Consultation,
         Idea,
         Notification,
         User,
@@ -403,6 +406,95 @@ def can_count_budget(
     if budget_round.phase_at(_now(now)) != RoundPhase.RESULTS or budget_round.counted_at:
         return deny(Denial.NOT_COUNTABLE)
     return ALLOWED
+
+
+# --- Consultations ------------------------------------------------------------------
+
+
+def can_create_consultation(user: Actor) -> Decision:
+    return _has_role(user, RESPONDER_ROLES, Denial.NOT_RESPONDER)
+
+
+def can_edit_consultation(
+    user: Actor, consultation: Consultation, now: datetime | None = None
+) -> Decision:
+    """Officials change a consultation's text and questions until its first answer."""
+    decision = can_create_consultation(user)
+    if not decision:
+        return decision
+    if consultation.state(now) == ConsultationState.CLOSED:
+        return deny(Denial.CONSULTATION_CLOSED)
+    if consultation.is_locked:
+        return deny(Denial.CONSULTATION_LOCKED)
+    return ALLOWED
+
+
+def can_move_closing_date(
+    user: Actor, consultation: Consultation, now: datetime | None = None
+) -> Decision:
+    """After the first answer only the closing date moves (logged), until it closes."""
+    decision = can_create_consultation(user)
+    if not decision:
+        return decision
+    if consultation.state(now) == ConsultationState.CLOSED:
+        return deny(Denial.CONSULTATION_CLOSED)
+    return ALLOWED
+
+
+def can_view_consultation(
+    user: Actor, consultation: Consultation, now: datetime | None = None
+) -> Decision:
+    """Public once open; before that, only officials see it (they prepare it)."""
+    if consultation.state(now) != ConsultationState.UPCOMING:
+        return ALLOWED
+    return ALLOWED if can_create_consultation(user) else deny(Denial.NOT_VISIBLE)
+
+
+def can_answer_consultation(
+    user: Actor,
+    consultation: Consultation,
+    already_answered: bool = False,
+    now: datetime | None = None,
+) -> Decision:
+    """Confirmed residents answer an open consultation once; a municipal one only
+    the residents of that municipality (as declared on their account)."""
+    decision = can_participate(user)
+    if not decision:
+        return decision
+    state = consultation.state(now)
+    if state == ConsultationState.UPCOMING:
+        return deny(Denial.CONSULTATION_NOT_OPEN)
+    if state == ConsultationState.CLOSED:
+        return deny(Denial.CONSULTATION_CLOSED)
+    if (
+        consultation.municipality_id is not None
+        and user.municipality_id != consultation.municipality_id
+    ):
+        return deny(Denial.OUTSIDE_SCOPE)
+    if already_answered:
+        return deny(Denial.ALREADY_ANSWERED)
+    return ALLOWED
+
+
+def can_view_consultation_results(
+    user: Actor, consultation: Consultation, now: datetime | None = None
+) -> Decision:
+    """Live results while open if the official chose so, otherwise after closing.
+    Nobody, officials and admins included, reads them earlier: watching the counts
+    move as participations arrive would tell who answered what."""
+    state = consultation.state(now)
+    if state == ConsultationState.UPCOMING:
+        return deny(Denial.NOT_VISIBLE)
+    if state == ConsultationState.CLOSED:
+        return ALLOWED
+    if consultation.results_visibility == ResultsVisibility.LIVE:
+        return ALLOWED
+    return deny(Denial.RESULTS_NOT_YET)
+
+
+def can_moderate_consultation_texts(user: Actor) -> Decision:
+    """Free-text answers are read by a moderator before anyone sees them."""
+    return can_moderate(user)
 
 
 class _Can:

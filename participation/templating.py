@@ -147,6 +147,12 @@ VOCABULARY = {
         "BallotRule",
         "OutcomeRule",
         "Feasibility",
+        "QuestionKind",
+        "OptionKind",
+        "ConsultationState",
+        "ResultsVisibility",
+        "TextAnswerStatus",
+        "ConsultationEventKind",
     )
 }
 

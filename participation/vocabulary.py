@@ -461,6 +461,137 @@ _FEASIBILITY_LABELS = {
 }
 
 
+# --- Consultations -----------------------------------------------------------------
+
+
+class QuestionKind(Vocabulary):
+    """What a consultation question asks for."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    SCALE = "scale"
+    RANKING = "ranking"
+    FREE_TEXT = "free_text"
+
+    @classmethod
+    def _labels(cls):
+        return _QUESTION_KIND_LABELS
+
+
+_QUESTION_KIND_LABELS = {
+    QuestionKind.SINGLE: _l("Single choice"),
+    QuestionKind.MULTIPLE: _l("Multiple choice"),
+    QuestionKind.SCALE: _l("Scale from 1 to 5"),
+    QuestionKind.RANKING: _l("Ranking"),
+    QuestionKind.FREE_TEXT: _l("Free text"),
+}
+# Questions answered by choosing among options.
+CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING})
+
+
+class OptionKind(Vocabulary):
+    """An ordinary option, or one of the two the 2018 survey offered everywhere."""
+
+    REGULAR = "regular"
+    DONT_KNOW = "dont_know"
+    NONE_OF_THESE = "none_of_these"
+
+    @classmethod
+    def _labels(cls):
+        return _OPTION_KIND_LABELS
+
+
+_OPTION_KIND_LABELS = {
+    OptionKind.REGULAR: _l("Option"),
+    OptionKind.DONT_KNOW: _l("I do not know"),
+    OptionKind.NONE_OF_THESE: _l("None of these"),
+}
+# Options that exclude any other choice on a multiple-choice question.
+EXCLUSIVE_OPTION_KINDS = frozenset({OptionKind.DONT_KNOW, OptionKind.NONE_OF_THESE})
+
+
+class ConsultationState(Vocabulary):
+    """Where a consultation stands, from its opening and closing dates (not stored)."""
+
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @classmethod
+    def _labels(cls):
+        return _CONSULTATION_STATE_LABELS
+
+
+_CONSULTATION_STATE_LABELS = {
+    ConsultationState.UPCOMING: _l("Not open yet"),
+    ConsultationState.OPEN: _l("Open"),
+    ConsultationState.CLOSED: _l("Closed"),
+}
+
+
+class ResultsVisibility(Vocabulary):
+    """When the public sees a consultation's results."""
+
+    LIVE = "live"
+    AFTER_CLOSING = "after_closing"
+
+    @classmethod
+    def _labels(cls):
+        return _RESULTS_VISIBILITY_LABELS
+
+
+_RESULTS_VISIBILITY_LABELS = {
+    ResultsVisibility.LIVE: _l("Live, while the consultation is open"),
+    ResultsVisibility.AFTER_CLOSING: _l("Only after closing"),
+}
+
+
+class TextAnswerStatus(Vocabulary):
+    """A free-text answer is read by a moderator before anyone sees it."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @classmethod
+    def _labels(cls):
+        return _TEXT_ANSWER_STATUS_LABELS
+
+
+_TEXT_ANSWER_STATUS_LABELS = {
+    TextAnswerStatus.PENDING: _l("Waiting for moderation"),
+    TextAnswerStatus.APPROVED: _l("Published"),
+    TextAnswerStatus.REJECTED: _l("Not published"),
+}
+
+
+class ConsultationEventKind(Vocabulary):
+    """What the consultation log records: every official's and moderator's action."""
+
+    CREATE = "create"
+    EDIT = "edit"
+    ADD_QUESTION = "add_question"
+    REMOVE_QUESTION = "remove_question"
+    MOVE_CLOSING = "move_closing"
+    APPROVE_TEXT = "approve_text"
+    REJECT_TEXT = "reject_text"
+
+    @classmethod
+    def _labels(cls):
+        return _CONSULTATION_EVENT_LABELS
+
+
+_CONSULTATION_EVENT_LABELS = {
+    ConsultationEventKind.CREATE: _l("Consultation created"),
+    ConsultationEventKind.EDIT: _l("Consultation edited"),
+    ConsultationEventKind.ADD_QUESTION: _l("Question added"),
+    ConsultationEventKind.REMOVE_QUESTION: _l("Question removed"),
+    ConsultationEventKind.MOVE_CLOSING: _l("Closing date moved"),
+    ConsultationEventKind.APPROVE_TEXT: _l("Free-text answer published"),
+    ConsultationEventKind.REJECT_TEXT: _l("Free-text answer not published"),
+}
+
+
 # --- Permissions --------------------------------------------------------------------
 
 
@@ -492,6 +623,12 @@ class Denial(Vocabulary):
     REVIEW_CLOSED = "review_closed"
     VOTING_CLOSED = "voting_closed"
     NOT_COUNTABLE = "not_countable"
+    CONSULTATION_NOT_OPEN = "consultation_not_open"
+    CONSULTATION_CLOSED = "consultation_closed"
+    ALREADY_ANSWERED = "already_answered"
+    OUTSIDE_SCOPE = "outside_scope"
+    CONSULTATION_LOCKED = "consultation_locked"
+    RESULTS_NOT_YET = "results_not_yet"
 
     @classmethod
     def _labels(cls):
@@ -537,4 +674,18 @@ _DENIAL_LABELS = {
     Denial.REVIEW_CLOSED: _l("Projects can no longer be reviewed once voting has opened."),
     Denial.VOTING_CLOSED: _l("Voting is not open in this round: see its dates."),
     Denial.NOT_COUNTABLE: _l("The votes can be counted once, after voting has closed."),
+    Denial.CONSULTATION_NOT_OPEN: _l("This consultation is not open yet."),
+    Denial.CONSULTATION_CLOSED: _l("This consultation is closed: answers are no longer accepted."),
+    Denial.ALREADY_ANSWERED: _l(
+        "You have already answered this consultation. Each resident answers once."
+    ),
+    Denial.OUTSIDE_SCOPE: _l(
+        "This consultation is for the residents of one municipality. If you live there, "
+        "choose it on your account page."
+    ),
+    Denial.CONSULTATION_LOCKED: _l(
+        "Someone has already answered this consultation: its questions stay as they read "
+        "them. Only the closing date can still move."
+    ),
+    Denial.RESULTS_NOT_YET: _l("The results will be published when the consultation closes."),
 }

@@ -319,3 +319,92 @@ def test_residence_is_the_declared_municipality():
         Denial.NOT_RESIDENT
     )
     assert p.can_vote_budget(FakeUser(2), FakeRound("voting"))
+
+
+# --- Consultations ---------------------------------------------------------------
+
+
+@dataclass
+class FakeConsultation:
+    """Stands in for a Consultation: its state comes from its dates, as the model's."""
+
+    state_now: str = "open"
+    municipality_id: int | None = None
+    results_visibility: str = "after_closing"
+    respondents: int = 0
+
+    def state(self, now=None):
+        from participation.vocabulary import ConsultationState
+
+        return ConsultationState(self.state_now)
+
+    @property
+    def is_locked(self):
+        return self.respondents > 0
+
+
+NV, CL, NO = Denial.NOT_VISIBLE, Denial.CONSULTATION_CLOSED, Denial.NOT_RESPONDER
+NOT_OPEN = Denial.CONSULTATION_NOT_OPEN
+CONSULTATION_CASES = {
+    ("create_consultation", "open"): [A] + [NO] * 6 + [OK, OK],
+    ("edit_consultation", "upcoming"): [A] + [NO] * 6 + [OK, OK],
+    ("edit_consultation", "locked"): [A] + [NO] * 6 + [Denial.CONSULTATION_LOCKED] * 2,
+    ("edit_consultation", "closed"): [A] + [NO] * 6 + [CL, CL],
+    ("move_closing_date", "locked"): [A] + [NO] * 6 + [OK, OK],
+    ("move_closing_date", "closed"): [A] + [NO] * 6 + [CL, CL],
+    ("view_consultation", "upcoming"): [NV] * 7 + [OK, OK],
+    ("view_consultation", "open"): [OK] * 9,
+    ("answer_consultation", "open"): [A, OK, OK, U, S, S, OK, OK, OK],
+    ("answer_consultation", "upcoming"): [A, NOT_OPEN, NOT_OPEN, U, S, S] + [NOT_OPEN] * 3,
+    ("answer_consultation", "closed"): [A, CL, CL, U, S, S, CL, CL, CL],
+    ("answer_consultation", "municipal"): [A]
+    + [Denial.OUTSIDE_SCOPE] * 2
+    + [U, S, S]
+    + [Denial.OUTSIDE_SCOPE] * 3,
+    ("answer_consultation", "answered"): [A]
+    + [Denial.ALREADY_ANSWERED] * 2
+    + [U, S, S]
+    + [Denial.ALREADY_ANSWERED] * 3,
+    # Nobody reads results early, officials and admins included.
+    ("view_consultation_results", "open"): [Denial.RESULTS_NOT_YET] * 9,
+    ("view_consultation_results", "live"): [OK] * 9,
+    ("view_consultation_results", "closed"): [OK] * 9,
+    ("view_consultation_results", "upcoming"): [NV] * 9,
+    ("moderate_consultation_texts", "open"): [A]
+    + [Denial.NOT_STAFF] * 5
+    + [OK, Denial.NOT_STAFF, OK],
+}
+
+
+def _consultation(state: str) -> FakeConsultation:
+    return {
+        "locked": FakeConsultation(respondents=3),
+        "municipal": FakeConsultation(municipality_id=7),
+        "live": FakeConsultation(results_visibility="live"),
+        "answered": FakeConsultation(),
+    }.get(state) or FakeConsultation(state_now=state)
+
+
+@pytest.mark.parametrize("case", CONSULTATION_CASES, ids=lambda c: f"{c[0]}-{c[1]}")
+@pytest.mark.parametrize("index", range(len(ACTORS)), ids=ACTORS)
+def test_consultation_verbs(case, index):
+    verb, state = case
+    who = actor(ACTORS[index])
+    if hasattr(who, "id"):
+        who.municipality_id = 3  # not the municipal consultation's 7
+    consultation = _consultation(state)
+    if verb == "create_consultation":
+        decision = p.can_create_consultation(who)
+    elif verb == "moderate_consultation_texts":
+        decision = p.can_moderate_consultation_texts(who)
+    elif verb == "answer_consultation":
+        decision = p.can_answer_consultation(who, consultation, state == "answered")
+    else:
+        decision = getattr(p, f"can_{verb}")(who, consultation)
+    assert decision.reason == CONSULTATION_CASES[case][index], (verb, state, ACTORS[index])
+
+
+def test_residents_of_the_municipality_answer_a_municipal_consultation():
+    resident = FakeUser(2)
+    resident.municipality_id = 7
+    assert p.can_answer_consultation(resident, FakeConsultation(municipality_id=7))

@@ -14,6 +14,7 @@ import pytest
 from participation.extensions import db
 from participation.models import Notification
 from tests.factories import count_budget_round
+from tests.factories_consultations import close, make_consultation, question_ids
 from tests.pages import client_for_role
 
 ROLES = ["anonymous", "unconfirmed", "citizen", "suspended", "moderator", "official", "admin"]
@@ -227,6 +228,73 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
     ("budgets.results", "GET"): ("/en/budgets/{counted}/results", None, everyone(200)),
     ("budgets.chart", "GET"): ("/en/budgets/{counted}/charts/votes.svg", None, everyone(200)),
     ("budgets.export", "GET"): ("/en/budgets/{counted}/round.pb", None, everyone(200)),
+    # Consultations: {consultation} is open (results after closing), {closed} is closed.
+    ("consultations.index", "GET"): ("/en/consultations/", None, everyone(200)),
+    ("consultations.detail", "GET"): ("/en/consultations/{consultation}", None, everyone(200)),
+    # An empty form: required questions unanswered (400); refused participants get 403.
+    ("consultations.answer", "POST"): (
+        "/en/consultations/{consultation}",
+        {},
+        {**participants(400), "unconfirmed": 403, "suspended": 403},
+    ),
+    ("consultations.results", "GET"): (
+        "/en/consultations/{consultation}/results",
+        None,
+        everyone(403),
+    ),
+    ("consultations.chart", "GET"): (
+        "/en/consultations/{closed}/results/{closed_question}.svg",
+        None,
+        everyone(200),
+    ),
+    ("consultations.download_results", "GET"): (
+        "/en/consultations/{closed}/results.csv",
+        None,
+        everyone(200),
+    ),
+    ("consultations.download_json", "GET"): (
+        "/en/consultations/{closed}/results.json",
+        None,
+        everyone(200),
+    ),
+    ("consultations.download_answers", "GET"): (
+        "/en/consultations/{closed}/answers.csv",
+        None,
+        everyone(200),
+    ),
+    ("consultations.new", "GET"): ("/en/consultations/new", None, only(OFFICIALS, 200)),
+    ("consultations.new", "POST"): ("/en/consultations/new", {}, only(OFFICIALS, 400)),
+    ("consultations.edit", "GET"): (
+        "/en/consultations/{consultation}/edit",
+        None,
+        only(OFFICIALS, 200),
+    ),
+    ("consultations.edit", "POST"): (
+        "/en/consultations/{consultation}/edit",
+        {},
+        only(OFFICIALS, 400),
+    ),
+    ("consultations.add_question", "POST"): (
+        "/en/consultations/{consultation}/questions",
+        {},
+        only(OFFICIALS, 400),
+    ),
+    # A question of the closed consultation: nothing changes once closed.
+    ("consultations.remove_question", "POST"): (
+        "/en/consultations/{closed}/questions/{closed_question}/delete",
+        {},
+        only(OFFICIALS, 403),
+    ),
+    ("consultations.texts", "GET"): (
+        "/en/consultations/{consultation}/texts",
+        None,
+        only(STAFF, 200),
+    ),
+    ("consultations.moderate_text", "POST"): (
+        "/en/consultations/{consultation}/texts/{missing_text}",
+        {"action": "approve"},
+        only(STAFF, 404),
+    ),
     ("accounts.logout", "POST"): ("/en/account/logout", {}, everyone(302)),
 }
 
@@ -262,10 +330,18 @@ def world(app, make_user, make_idea, make_comment, make_round, make_budget_proje
     counted = make_round(phase="results")
     make_budget_project(counted)
     count_budget_round(app, counted.id, make_user(role="admin").id)
+    asker = make_user(role="official")
+    consultation = make_consultation(app, asker)
+    closed = make_consultation(app, asker)
+    close(app, closed)
     return {
         "budget": budget.id,
         "budget_project": budget_project.id,
         "counted": counted.id,
+        "consultation": consultation,
+        "closed": closed,
+        "closed_question": question_ids(app, closed)[0]["id"],
+        "missing_text": "0" * 32,
         "author": author.id,
         "published": published.id,
         "pending": pending.id,

@@ -31,6 +31,12 @@ def _terms() -> set[str]:
         vocabulary.NotificationKind,
         vocabulary.EmailGroup,
         vocabulary.Denial,
+        vocabulary.QuestionKind,
+        vocabulary.OptionKind,
+        vocabulary.ConsultationState,
+        vocabulary.ResultsVisibility,
+        vocabulary.TextAnswerStatus,
+        vocabulary.ConsultationEventKind,
     )
     return {member.value for cls in classes for member in cls}
 
@@ -49,6 +55,8 @@ ORDINARY = {
     "reject",
     "hide",
     "restore",
+    "create",  # a CLI command ("users create")
+    "edit",  # a refusal page's action
 }
 
 
@@ -115,6 +123,15 @@ def test_services_check_their_verb_before_writing():
         "comments.py": ["add_comment", "edit_comment", "delete_comment"],
         "reports.py": ["report_item"],
         "officials.py": ["set_official_status"],
+        "consultations.py": [
+            "create_consultation",
+            "update_consultation",
+            "move_closing_date",
+            "add_question",
+            "remove_question",
+            "answer_consultation",
+            "moderate_text",
+        ],
         "moderation.py": [
             "approve_idea",
             "reject_idea",
@@ -148,6 +165,11 @@ def test_services_check_their_verb_before_writing():
         ("moderation_actions", "action", vocabulary.ModerationActionKind, None),
         ("moderation_actions", "target_type", vocabulary.TargetType, None),
         ("reports", "reason", vocabulary.Reason, vocabulary.REPORT_REASONS),
+        ("consultations", "results_visibility", vocabulary.ResultsVisibility, None),
+        ("consultation_questions", "kind", vocabulary.QuestionKind, None),
+        ("consultation_options", "kind", vocabulary.OptionKind, None),
+        ("consultation_text_answers", "status", vocabulary.TextAnswerStatus, None),
+        ("consultation_events", "kind", vocabulary.ConsultationEventKind, None),
     ],
 )
 def test_database_check_constraints_hold_the_vocabulary(app, model, column, cls, members):

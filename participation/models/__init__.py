@@ -25,3 +25,24 @@ __all__ = [
 __all__ += ["ModerationAction", "Report"]
 __all__ += ["EmailPreference", "Notification", "OfficialStatusChange"]
 __all__ += ["BudgetBallot", "BudgetBallotChoice", "BudgetProject", "BudgetRound"]
+from participation.models.consultations import (  # noqa: E402
+    Consultation,
+    ConsultationAnswer,
+    ConsultationEvent,
+    ConsultationOption,
+    ConsultationParticipation,
+    ConsultationQuestion,
+    ConsultationResponse,
+    ConsultationTextAnswer,
+)
+
+__all__ += [
+    "Consultation",
+    "ConsultationAnswer",
+    "ConsultationEvent",
+    "ConsultationOption",
+    "ConsultationParticipation",
+    "ConsultationQuestion",
+    "ConsultationResponse",
+    "ConsultationTextAnswer",
+]

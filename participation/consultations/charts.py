@@ -1,0 +1,72 @@
+"""Horizontal bar charts of a question's results, as SVG rendered on the server by
+pygal (no JavaScript, no network: pygal's scripts are switched off). The page
+shows the same numbers in a table beside each chart."""
+
+from __future__ import annotations
+
+import re
+
+import pygal
+from flask_babel import gettext as _
+from pygal.style import Style
+
+from participation.services.consultations import QuestionResult
+from participation.vocabulary import QuestionKind
+
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1a1a1a",
+    foreground_strong="#1a1a1a",
+    foreground_subtle="#555555",
+    colors=("#1d4f91",),
+    font_family="system-ui, sans-serif",
+    label_font_size=14,
+    major_label_font_size=14,
+    value_font_size=14,
+    value_label_font_size=14,
+    title_font_size=16,
+)
+
+
+def _short(label: str, limit: int = 60) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def question_chart(result: QuestionResult, language: str) -> bytes | None:
+    """The SVG document for one question, or None for a free-text question."""
+    question = result.question
+    if question.kind == QuestionKind.FREE_TEXT:
+        return None
+    if question.kind == QuestionKind.SCALE:
+        labels = [str(value) for value, _c, _p in result.scale]
+        labels[0] = f"1 · {_short(question.low_label(language), 30)}"
+        labels[-1] = f"5 · {_short(question.high_label(language), 30)}"
+        values = [p for _v, _c, p in result.scale]
+    else:
+        labels = [_short(o.option.label(language)) for o in result.options]
+        values = [o.percent for o in result.options]
+    chart = pygal.HorizontalBar(
+        style=STYLE,
+        js=[],
+        width=800,
+        height=max(220, 60 * len(values) + 80),
+        show_legend=False,
+        print_values=True,
+        value_formatter=lambda v: f"{v:.0f} %" if language != "en" else f"{v:.0f}%",
+        range=(0, 100),
+        show_y_guides=False,
+        truncate_label=-1,
+        margin_left=10,
+        disable_xml_declaration=False,
+        title=_short(question.text(language), 90),
+    )
+    # Top to bottom in the question's order (pygal draws the first label at the bottom).
+    chart.x_labels = list(reversed(labels))
+    chart.add(_("Respondents, in percent"), list(reversed(values)))
+    # pygal still writes its configuration as an inline script: drop it, the
+    # chart is a plain image (and its CSP forbids any script anyway).
+    return _SCRIPT.sub(b"", chart.render())
+
+
+_SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)

@@ -1,0 +1,285 @@
+"""Consultation pages through HTTP with CSRF on (issue 12): an official creates one
+in French, a Dutch-speaking citizen answers it as one form, every bad input gets
+its translated message and a 4xx with what was typed kept, the results page
+shows percentages, charts, tables and downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from sqlalchemy import select
+
+from participation.extensions import db
+from participation.models import Consultation, ConsultationParticipation, User
+from participation.services import consultations as service
+from participation.vocabulary import Denial
+from tests.factories_consultations import close, full_answer, make_consultation, question_ids
+from tests.pages import html, translated
+
+
+@pytest.fixture
+def official(make_user):
+    return make_user(role="official", language="fr")
+
+
+@pytest.fixture
+def open_consultation(app, official):
+    cid = make_consultation(app, official)
+    return cid, question_ids(app, cid)
+
+
+def _citizen(client, make_user, login, language="en"):
+    user = make_user(language=language)
+    login(client, user)
+    return user
+
+
+def test_official_creates_a_consultation_in_french(app, client, official, login):
+    login(client, official)
+    page = client.get("/fr/consultations/new")
+    assert page.status_code == 200
+    data = {
+        "title_fr": "Votre commune est-elle intelligente ?",
+        "title_nl": "",
+        "intro_fr": "Trois questions.",
+        "intro_nl": "Drie vragen.",
+        "opens_at": "2026-01-01T09:00",
+        "closes_at": "2099-01-01T18:00",
+        "results_visibility": "after_closing",
+    }
+    refused = client.submit("/fr/consultations/new", data)
+    assert refused.status_code == 400
+    body = html(refused)
+    assert translated(app, "fr", "This field is required in French and in Dutch.") in body
+    assert "Trois questions." in body  # kept
+    data["title_nl"] = "Is uw gemeente slim?"
+    created = client.submit("/fr/consultations/new", data)
+    assert created.status_code == 302
+    edit_url = created.headers["Location"]
+    for kind, extra in (
+        ("single", {"options_fr": "Oui\nNon", "options_nl": "Ja\nNee", "dont_know": "y"}),
+        (
+            "scale",
+            {
+                "low_label_fr": "Pas",
+                "low_label_nl": "Niet",
+                "high_label_fr": "Très",
+                "high_label_nl": "Zeer",
+            },
+        ),  # fmt: skip
+        ("free_text", {}),
+    ):
+        response = client.submit(
+            edit_url.replace("/edit", "/questions"),
+            {
+                "kind": kind,
+                "required": "y",
+                "text_fr": f"Q {kind}",
+                "text_nl": f"V {kind}",
+                **extra,
+            },  # fmt: skip
+            page=edit_url,
+        )
+        assert response.status_code == 302, html(response)[:3000]
+    bad = client.submit(
+        edit_url.replace("/edit", "/questions"),
+        {"kind": "single", "text_fr": "Q", "text_nl": "V", "options_fr": "Un", "options_nl": ""},
+        page=edit_url,
+    )
+    assert bad.status_code == 400
+    assert translated(app, "fr", "Please give at least two options, one per line.") in html(bad)
+    with app.app_context():
+        consultation = db.session.scalars(select(Consultation)).one()
+        assert len(service.questions_of(consultation)) == 3
+        assert consultation.created_by_id == official.id
+        # Typed in Brussels time (winter: UTC+1), stored in UTC.
+        assert consultation.opens_at.hour == 8
+
+
+def test_citizen_answers_in_dutch_once(app, client, make_user, login, open_consultation):
+    cid, questions = open_consultation
+    _citizen(client, make_user, login, language="nl")
+    url = f"/nl/consultations/{cid}"
+    page = client.get(url)
+    assert page.status_code == 200
+    body = html(page)
+    assert "Is uw gemeente slim?" in body
+    assert "<script>alert(1)</script>" not in body
+    assert 'name="csrf_token"' in body and "<script>alert" not in body
+    answered = client.submit(url, full_answer(questions, text="Meer fietspaden"))
+    assert answered.status_code == 302
+    again = client.submit(url, full_answer(questions, pick=1))
+    assert again.status_code == 409
+    assert translated(app, "nl", Denial.ALREADY_ANSWERED.lazy_label._args[0]) in html(again)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(ConsultationParticipation.id))) == 1
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "required",
+        "too_many",
+        "foreign_option",
+        "scale",
+        "ranking_duplicates",
+        "huge_text",
+    ],
+)
+def test_bad_answers_get_400_with_message_and_typed_kept(
+    app, client, make_user, login, open_consultation, official, case
+):
+    cid, questions = open_consultation
+    single, multiple, scale, ranking, free = questions
+    _citizen(client, make_user, login, language="fr")
+    data = full_answer(questions, text="Mon idée à moi")
+    message = None
+    if case == "required":
+        del data[f"q{single['id']}"]
+        message = "Please answer this question."
+    elif case == "too_many":
+        data[f"q{multiple['id']}"] = [str(o) for o in multiple["options"][:3]]
+        message = None
+    elif case == "foreign_option":
+        other = question_ids(app, make_consultation(app, official))[0]["options"][0]
+        data[f"q{single['id']}"] = str(other)
+        message = "Please choose among this question's options."
+    elif case == "scale":
+        data[f"q{scale['id']}"] = "7"
+        message = "Please choose a value from 1 to 5."
+    elif case == "ranking_duplicates":
+        for option in ranking["options"][:2]:
+            data[f"q{ranking['id']}_o{option}"] = "1"
+        message = "Each rank can be given to one option only."
+    elif case == "huge_text":
+        data[f"q{free['id']}"] = "é" * 100_000
+    response = client.submit(f"/fr/consultations/{cid}", data)
+    assert response.status_code == 400
+    body = html(response)
+    if message:
+        assert translated(app, "fr", message) in body
+    assert 'aria-invalid="true"' in body
+    if case != "huge_text":
+        assert "Mon idée à moi" in body  # the free text typed is kept
+        assert f'value="{scale["options"][0] if scale["options"] else 1}" checked' in body or (
+            case == "scale"
+        )
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(ConsultationParticipation.id))) == 0
+
+
+def test_closed_and_upcoming_consultations_refuse_answers(app, client, make_user, login, official):
+    closed = make_consultation(app, official)
+    questions = question_ids(app, closed)
+    close(app, closed)
+    upcoming = make_consultation(app, official, state="upcoming")
+    _citizen(client, make_user, login, language="fr")
+    response = client.submit(f"/fr/consultations/{closed}", full_answer(questions))
+    assert response.status_code == 403
+    assert translated(app, "fr", Denial.CONSULTATION_CLOSED.lazy_label._args[0]) in html(response)
+    assert client.get(f"/fr/consultations/{upcoming}").status_code == 404
+
+
+def test_missing_csrf_is_refused(app, client, make_user, login, open_consultation):
+    cid, questions = open_consultation
+    _citizen(client, make_user, login)
+    response = client.post(f"/en/consultations/{cid}", data=full_answer(questions))
+    assert response.status_code == 400
+
+
+def test_results_after_closing_with_chart_table_and_downloads(
+    app, make_client, make_user, login, official, count_queries
+):
+    cid = make_consultation(app, official)
+    questions = question_ids(app, cid)
+    for pick in (0, 0, 1, 4):
+        client = make_client()
+        _citizen(client, make_user, login)
+        assert client.submit(f"/en/consultations/{cid}", full_answer(questions, pick)).status_code
+    visitor = make_client()
+    early = visitor.get(f"/en/consultations/{cid}/results")
+    assert early.status_code == 403
+    assert translated(app, "en", Denial.RESULTS_NOT_YET.lazy_label._args[0]) in html(early)
+    close(app, cid)
+    with count_queries() as counter:
+        page = visitor.get(f"/fr/consultations/{cid}/results")
+    assert page.status_code == 200
+    assert counter.count <= 12, counter.statements
+    body = html(page)
+    assert "50 %" in body and "25 %" in body  # 2 of 4, 1 of 4
+    assert "<img" in body and ".svg" in body
+    svg_url = re.search(r'src="([^"]+/results/[0-9]+\.svg)"', body).group(1)
+    chart = visitor.get(svg_url)
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    assert b"<script" not in chart.data and b"http://kozea" not in chart.data
+    assert "unsafe-inline" in chart.headers["Content-Security-Policy"]
+    results_csv = visitor.get(f"/fr/consultations/{cid}/results.csv")
+    rows = list(csv.reader(io.StringIO(results_csv.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == translated(app, "fr", "Question")
+    assert ["4", "50"] == rows[1][3:5] or rows[1][1] == "4"
+    data = json.loads(visitor.get(f"/en/consultations/{cid}/results.json").data)
+    assert data["respondents"] == 4 and data["questions"][0]["options"][0]["percent"] == 50
+    answers = visitor.get(f"/en/consultations/{cid}/answers.csv").data.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(answers)))
+    assert "CC BY 4.0" in lines[0][0]
+    assert len(lines) == 2 + 4  # license, headers, one row per respondent
+    with app.app_context():
+        emails = [u.email for u in db.session.scalars(select(User))]
+    assert not any(e in answers for e in emails)
+
+
+def test_locked_consultation_moves_only_its_closing_date(
+    app, client, make_client, make_user, login, official, open_consultation
+):
+    cid, questions = open_consultation
+    citizen = make_client()
+    _citizen(citizen, make_user, login)
+    assert citizen.submit(f"/en/consultations/{cid}", full_answer(questions)).status_code == 302
+    login(client, official)
+    edit = f"/en/consultations/{cid}/edit"
+    page = client.get(edit)
+    assert page.status_code == 200 and "Move the closing date" in html(page)
+    refused = client.submit(f"/en/consultations/{cid}/questions", {"kind": "single"}, page=edit)
+    assert refused.status_code == 403
+    moved = client.submit(edit, {"closes_at": "2099-06-01T12:00"})
+    assert moved.status_code == 302
+    bad = client.submit(edit, {"closes_at": "2000-06-01T12:00"})
+    assert bad.status_code == 400
+    page = html(client.get(edit))
+    assert "Closing date moved" in page
+
+
+def test_free_text_moderation_pages(app, make_client, make_user, login, official):
+    cid = make_consultation(app, official, visibility="live")
+    questions = question_ids(app, cid)
+    citizen = make_client()
+    _citizen(citizen, make_user, login)
+    citizen.submit(f"/en/consultations/{cid}", full_answer(questions, text="<b>Trees</b> please"))
+    moderator = make_client()
+    login(moderator, make_user(role="moderator"))
+    page = moderator.get(f"/en/consultations/{cid}/texts")
+    assert page.status_code == 200 and "&lt;b&gt;Trees&lt;/b&gt; please" in html(page)
+    results = html(moderator.get(f"/en/consultations/{cid}/results"))
+    assert "Trees" not in results
+    action = re.search(r'action="([^"]+/texts/[0-9a-f]{32})"', html(page)).group(1)
+    assert (
+        moderator.submit(action, {"action": "approve"}, page=page.request.path).status_code == 302
+    )
+    assert "Trees" in html(moderator.get(f"/en/consultations/{cid}/results"))
+    assert moderator.submit(action, {"action": "nonsense"}, page=f"/en/consultations/{cid}/texts")
+    citizen_page = citizen.get(f"/en/consultations/{cid}/texts")
+    assert citizen_page.status_code == 403
+
+
+def test_privacy_notice_and_form_explain_anonymity(
+    app, client, make_user, login, open_consultation
+):
+    cid, _questions = open_consultation
+    about = html(client.get("/fr/about"))
+    assert translated(app, "fr", "Consultations: anonymous answers") in about
+    _citizen(client, make_user, login, language="fr")
+    assert 'id="anonymity-note"' in html(client.get(f"/fr/consultations/{cid}"))
