@@ -98,6 +98,11 @@ class Config:
     RATE_LIMIT_RESEND = "5 per hour"
     RATE_LIMIT_RESET = "5 per hour"
     RATE_LIMIT_WRITE = "30 per minute"
+    # The public API, per address: generous for a harvester, a stop for a flood.
+    RATE_LIMIT_API = os.environ.get("RATE_LIMIT_API") or "300 per minute"
+
+    # Where `flask opendata export` writes the bulk datasets served under /data/.
+    OPENDATA_DIR = os.environ.get("OPENDATA_DIR") or str(INSTANCE_DIR / "opendata")
 
     # Werkzeug's full-cost scrypt (n=2**15, r=8, p=1). Not read from the
     # environment: only TestConfig lowers it.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, false, func, select
@@ -220,11 +221,9 @@ def _trending_subquery(now=None):
     )
 
 
-def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
-    """One page of public ideas: a count query and a page query.
-
-    A page past the end shows the last page.
-    """
+def _filtered(filters: Filters) -> tuple[Select, Any]:
+    """The public ideas these filters select, and the search match (None without
+    search terms), unordered."""
     query = listed()
     if filters.challenge is not None:
         query = query.where(Idea.challenge_id == filters.challenge.id)
@@ -243,12 +242,12 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
     elif filters.q:
         # Only punctuation: nothing can match.
         query = query.where(false())
+    return query, found
 
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, math.ceil(total / per_page))
-    page = min(filters.page, pages)
-    filters.page = page
 
+def _ordered(query: Select, filters: Filters, found: Any, now=None) -> Select:
+    """`query` in the order `filters.sort` asks for; ties broken by date and id,
+    so that every order is total (pages and cursors never skip or repeat)."""
     order = []
     if filters.sort == "relevance" and found is not None:
         order = [found.score]
@@ -261,9 +260,43 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
         query = query.outerjoin(trending, trending.c.idea_id == Idea.id)
         order = [func.coalesce(trending.c.recent, 0).desc(), Idea.support_count.desc()]
     order += [Idea.published_at.desc(), Idea.id.desc()]
-    query = _with_details(query.order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    return query.order_by(*order)
+
+
+def list_ideas(filters: Filters, per_page: int = PER_PAGE, now=None) -> Page:
+    """One page of public ideas: a count query and a page query.
+
+    A page past the end shows the last page.
+    """
+    query, found = _filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(filters.page, pages)
+    filters.page = page
+    query = _ordered(query, filters, found, now)
+    query = _with_details(query.limit(per_page).offset((page - 1) * per_page))
     items = list(db.session.scalars(query).unique().all())
     return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+@dataclass
+class Window:
+    """A slice of the list for a cursor: the items from `offset`, and whether more follow."""
+
+    items: list[Idea]
+    offset: int
+    has_more: bool
+
+
+def window(filters: Filters, offset: int, limit: int, now=None) -> Window:
+    """Public ideas from `offset` on, in the same order as the list page (the
+    API's cursor pagination): one query, which reads one row more than `limit`
+    to know whether another page follows."""
+    query, found = _filtered(filters)
+    query = _ordered(query, filters, found, now)
+    query = _with_details(query.limit(limit + 1).offset(offset))
+    items = list(db.session.scalars(query).unique().all())
+    return Window(items=items[:limit], offset=offset, has_more=len(items) > limit)
 
 
 @dataclass
