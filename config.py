@@ -8,6 +8,7 @@ SECRET_KEY or a PUBLIC_BASE_URL. TestConfig is used by the test suite.
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -134,6 +135,8 @@ class TestConfig(Config):
     # refuses a smaller n within Werkzeug's memory limit). Hashes still read
     # "scrypt:..." but cost a fraction of a millisecond, which cuts the suite's time.
     PASSWORD_HASH_METHOD = "scrypt:128:8:1"
+    # Never the instance folder's datasets: tests that export choose their own folder.
+    OPENDATA_DIR = os.path.join(tempfile.gettempdir(), f"participation-opendata-{os.getpid()}")
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

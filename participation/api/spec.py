@@ -38,7 +38,7 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def _openapi_path(rule: str) -> str:
+def openapi_path(rule: str) -> str:
     """/ideas/<int:idea_id> -> /ideas/{idea_id}"""
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
@@ -86,7 +86,7 @@ def build() -> dict[str, Any]:
                     "content": {"application/json": {"schema": "Error"}},
                 }
             spec.path(
-                path=_openapi_path(rules[op.endpoint]),
+                path=openapi_path(rules[op.endpoint]),
                 operations={
                     "get": dict(
                         operationId=op.endpoint.removeprefix("api."),
