@@ -8,6 +8,7 @@ SECRET_KEY or a PUBLIC_BASE_URL. TestConfig is used by the test suite.
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -101,6 +102,11 @@ class Config:
     RATE_LIMIT_RESEND = "5 per hour"
     RATE_LIMIT_RESET = "5 per hour"
     RATE_LIMIT_WRITE = "30 per minute"
+    # The public API, per address: generous for a harvester, a stop for a flood.
+    RATE_LIMIT_API = os.environ.get("RATE_LIMIT_API") or "300 per minute"
+
+    # Where `flask opendata export` writes the bulk datasets served under /data/.
+    OPENDATA_DIR = os.environ.get("OPENDATA_DIR") or str(INSTANCE_DIR / "opendata")
 
     # Werkzeug's full-cost scrypt (n=2**15, r=8, p=1). Not read from the
     # environment: only TestConfig lowers it.
@@ -132,6 +138,8 @@ class TestConfig(Config):
     # refuses a smaller n within Werkzeug's memory limit). Hashes still read
     # "scrypt:..." but cost a fraction of a millisecond, which cuts the suite's time.
     PASSWORD_HASH_METHOD = "scrypt:128:8:1"
+    # Never the instance folder's datasets: tests that export choose their own folder.
+    OPENDATA_DIR = os.path.join(tempfile.gettempdir(), f"participation-opendata-{os.getpid()}")
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

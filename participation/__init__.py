@@ -107,6 +107,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
 
     from participation.accounts import bp as accounts_bp
     from participation.admin import bp as admin_bp
+    from participation.api import bp as api_bp
     from participation.budgets import bp as budgets_bp
     from participation.consultations import bp as consultations_bp
     from participation.ideas import bp as ideas_bp
@@ -114,6 +115,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     from participation.moderation import bp as moderation_bp
     from participation.notifications import bp as notifications_bp
     from participation.officials import bp as officials_bp
+    from participation.opendata import bp as opendata_bp
     from participation.supports import bp as supports_bp
 
     for blueprint in (
@@ -125,6 +127,8 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
         officials_bp,
         notifications_bp,
         consultations_bp,
+        api_bp,
+        opendata_bp,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(admin_bp)

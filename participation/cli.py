@@ -145,6 +145,31 @@ def compile_catalogs():
     _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
 
 
+opendata = AppGroup("opendata", help="Open datasets served under /data/.")
+
+
+@opendata.command("export")
+@click.option(
+    "--directory",
+    default=None,
+    help="Where to write the files (default: the OPENDATA_DIR setting, served under /data/).",
+)
+def export_opendata(directory):
+    """Write every public dataset as CSV and JSON, and their index (schedule it daily)."""
+    from flask import current_app
+
+    from participation.services import datasets
+    from participation.urls import public_url
+
+    target = directory or current_app.config["OPENDATA_DIR"]
+    index = datasets.export(
+        target, lambda idea_id: public_url("ideas.detail", idea_id=idea_id, lang_code="fr")
+    )
+    for name, info in index["datasets"].items():
+        click.echo(f"{name}: {info['records']} records")
+    click.echo(f"Written to {target}.")
+
+
 def init_app(app: Flask) -> None:
-    for group in (users, demo, translate):
+    for group in (users, demo, translate, opendata):
         app.cli.add_command(group)

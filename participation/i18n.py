@@ -28,7 +28,8 @@ def preferred_language() -> str:
 
 def select_locale() -> str:
     """Flask-Babel's locale selector."""
-    lang = g.get("lang_code")
+    # The API chooses from ?lang= or Accept-Language (participation.api).
+    lang = g.get("lang_code") or g.get("api_language")
     if lang in LANGUAGES:
         return lang
     if request:

@@ -66,6 +66,11 @@ def _error_messages() -> dict[int, tuple[str, str]]:
 
 
 def render_error(code: int, detail: str | None = None):
+    from participation import api
+
+    if api.is_api_request():
+        # The API answers every error in JSON: {"error": {"code", "message"}}.
+        return api.error_response(code, detail)
     messages = _error_messages()
     title, message = messages.get(code, messages[500 if code >= 500 else 400])
     if detail:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, false, func, select
@@ -255,14 +256,9 @@ def _page_of(ids: Select, order: list, score=None) -> Select:
     return _with_details(query)
 
 
-def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None = None) -> Page:
-    """One page of public ideas, in at most two queries whatever the data.
-
-    Without filters (or only a challenge) the total is the stored challenge
-    totals; otherwise a count stopped after MAX_PAGES pages. Then the page's
-    ids are read from the index of the sort and only their rows are loaded.
-    A page past the end shows the last page.
-    """
+def _filtered_ids(filters: Filters) -> tuple[Select, Any]:
+    """The ids of the public ideas these filters select, unordered, and the search
+    match (None without search terms)."""
     ids = select(Idea.id).where(Idea.status.in_(LISTED_STATUSES))
     if filters.challenge is not None:
         ids = ids.where(Idea.challenge_id == filters.challenge.id)
@@ -281,6 +277,30 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None
     elif filters.q:
         # Only punctuation: nothing can match.
         ids = ids.where(false())
+    return ids, found
+
+
+def _ordered_ids(ids: Select, filters: Filters, found: Any) -> tuple[Select, list, Any]:
+    """`ids` in the order of `filters.sort` (the columns of its index; ties broken
+    by date and id, so pages and cursors never skip or repeat)."""
+    order = _sort_columns(filters.sort)
+    score = None
+    if filters.sort == "relevance" and found is not None:
+        score = found.score
+        ids = ids.add_columns(found.score.label("score"))
+        order = [found.score, *order]
+    return ids.order_by(*order), order, score
+
+
+def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None = None) -> Page:
+    """One page of public ideas, in at most two queries whatever the data.
+
+    Without filters (or only a challenge) the total is the stored challenge
+    totals; otherwise a count stopped after MAX_PAGES pages. Then the page's
+    ids are read from the index of the sort and only their rows are loaded.
+    A page past the end shows the last page.
+    """
+    ids, found = _filtered_ids(filters)
 
     max_pages = max_pages or MAX_PAGES
     more = False
@@ -298,18 +318,33 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None
     page = min(filters.page, pages)
     filters.page = page
 
-    order = _sort_columns(filters.sort)
-    score = None
-    if filters.sort == "relevance" and found is not None:
-        score = found.score
-        ids = ids.add_columns(found.score.label("score"))
-        order = [found.score, *order]
-    ids = ids.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    ids, order, score = _ordered_ids(ids, filters, found)
+    ids = ids.limit(per_page).offset((page - 1) * per_page)
     query = _page_of(ids, order, score=score)
     items = list(db.session.scalars(query).unique().all())
     return Page(
         items=items, total=total, page=page, per_page=per_page, more=more, max_pages=max_pages
     )
+
+
+@dataclass
+class Window:
+    """A slice of the list for a cursor: the items from `offset`, and whether more follow."""
+
+    items: list[Idea]
+    offset: int
+    has_more: bool
+
+
+def window(filters: Filters, offset: int, limit: int) -> Window:
+    """Public ideas from `offset` on, in the same order as the list page (the
+    API's cursor pagination): ids first from the sort's index, one more than
+    `limit` to know whether another page follows, then only those rows."""
+    ids, found = _filtered_ids(filters)
+    ids, order, score = _ordered_ids(ids, filters, found)
+    query = _page_of(ids.limit(limit + 1).offset(offset), order, score=score)
+    items = list(db.session.scalars(query).unique().all())
+    return Window(items=items[:limit], offset=offset, has_more=len(items) > limit)
 
 
 @dataclass

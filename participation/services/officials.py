@@ -105,6 +105,22 @@ def history(idea_id: int) -> list[OfficialStatusChange]:
     )
 
 
+def histories(idea_ids: list[int]) -> dict[int, list[OfficialStatusChange]]:
+    """The official statuses of several ideas, oldest first, keyed by idea id:
+    one query whatever the number of ideas (none for an empty list)."""
+    found: dict[int, list[OfficialStatusChange]] = {idea_id: [] for idea_id in idea_ids}
+    if not idea_ids:
+        return found
+    for change in db.session.scalars(
+        select(OfficialStatusChange)
+        .options(joinedload(OfficialStatusChange.official))
+        .where(OfficialStatusChange.idea_id.in_(idea_ids))
+        .order_by(OfficialStatusChange.created_at, OfficialStatusChange.id)
+    ):
+        found[change.idea_id].append(change)
+    return found
+
+
 # --- Dashboard -------------------------------------------------------------------
 
 
