@@ -287,7 +287,8 @@ def _visible_comments(idea: Idea) -> list[Comment]:
     if idea.status not in LISTED_IDEA_STATUSES or not can_read_text(PUBLIC, idea):
         return []
     ordered: list[Comment] = []
-    for thread in comments.threads(idea):
+    # The whole discussion in one query (the API pages it by comment, not by thread).
+    for thread in comments.threads(idea, per_page=2**31 - 1).threads:
         for comment in (thread.comment, *thread.replies):
             if comment.status == CommentStatus.VISIBLE and can_read_text(PUBLIC, comment):
                 ordered.append(comment)
