@@ -21,10 +21,10 @@ STYLE = Style(
     foreground_subtle="#555555",
     colors=("#1d4f91",),
     font_family="system-ui, sans-serif",
-    label_font_size=14,
-    major_label_font_size=14,
-    value_font_size=14,
-    value_label_font_size=14,
+    label_font_size=18,
+    major_label_font_size=18,
+    value_font_size=18,
+    value_label_font_size=18,
     title_font_size=16,
 )
 
@@ -49,8 +49,8 @@ def question_chart(result: QuestionResult, language: str) -> bytes | None:
     chart = pygal.HorizontalBar(
         style=STYLE,
         js=[],
-        width=800,
-        height=max(220, 60 * len(values) + 80),
+        width=640,
+        height=max(220, 56 * len(values) + 60),
         show_legend=False,
         print_values=True,
         value_formatter=lambda v: f"{v:.0f} %" if language != "en" else f"{v:.0f}%",
@@ -59,7 +59,6 @@ def question_chart(result: QuestionResult, language: str) -> bytes | None:
         truncate_label=-1,
         margin_left=10,
         disable_xml_declaration=False,
-        title=_short(question.text(language), 90),
     )
     # Top to bottom in the question's order (pygal draws the first label at the bottom).
     chart.x_labels = list(reversed(labels))

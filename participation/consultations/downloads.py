@@ -84,7 +84,9 @@ def results_json(results: service.Results, language: str) -> dict:
                 ],
                 **(
                     {
-                        "distribution": [{"value": v, "count": c, "percent": p} for v, c, p in r.scale],
+                        "distribution": [
+                            {"value": v, "count": c, "percent": p} for v, c, p in r.scale
+                        ],
                         "average": r.average,
                     }
                     if r.question.kind == QuestionKind.SCALE

@@ -198,7 +198,12 @@ class ConsultationOption(db.Model):
         text = _localized(self, "label", language)
         if text:
             return text
-        return OptionKind.label_of(self.kind)
+        if language is None:
+            return OptionKind.label_of(self.kind)
+        from flask_babel import force_locale
+
+        with force_locale(language):
+            return OptionKind.label_of(self.kind)
 
 
 class ConsultationParticipation(db.Model):
