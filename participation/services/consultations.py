@@ -831,7 +831,7 @@ def _breakdown(
     tallies: dict[tuple[str, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     kinds = {q.id: q.kind for q in questions}
     # One row per answer: (municipality, question, option, value, rank, response).
-    rows = (
+    rows: Any = (
         db.session.execute(
             select(
                 ConsultationResponse.municipality_id,
@@ -854,13 +854,18 @@ def _breakdown(
             if r == 1 and o is not None:
                 tallies[k][o] += 1
         else:
-            tallies[k][o if o is not None else v] += 1
+            choice = o if o is not None else v
+            if choice is not None:
+                tallies[k][choice] += 1
 
     names = {
         m.id: m.name(language)
         for m in db.session.scalars(select(Municipality).where(Municipality.id.in_(shown)))
     }
-    groups = [Group(str(m), names.get(m, ""), sizes[m], {}) for m in sorted(shown, key=names.get)]
+    groups = [
+        Group(str(m), names.get(m, ""), sizes[m], {})
+        for m in sorted(shown, key=lambda m: names.get(m, ""))
+    ]
     suppressed = 0
     if other_n >= SMALL_CELL:
         groups.append(Group("other", _("Other municipalities"), other_n, {}))
