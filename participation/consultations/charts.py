@@ -5,6 +5,7 @@ shows the same numbers in a table beside each chart."""
 from __future__ import annotations
 
 import re
+import sys
 
 import pygal
 from flask_babel import gettext as _
@@ -12,6 +13,11 @@ from pygal.style import Style
 
 from participation.services.consultations import QuestionResult
 from participation.vocabulary import QuestionKind
+
+# pygal appends a legacy import hook (for its map plugins, unused here) to
+# sys.meta_path; it has no find_spec, so Python 3.11 warns (ImportWarning) on every
+# import that falls through to it. Take it out.
+sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, pygal.PluginImportFixer)]
 
 STYLE = Style(
     background="#ffffff",
