@@ -98,6 +98,16 @@ def test_official_creates_a_consultation_in_french(app, client, official, login)
         assert consultation.created_by_id == official.id
         # Typed in Brussels time (winter: UTC+1), stored in UTC.
         assert consultation.opens_at.hour == 8
+        first = service.questions_of(consultation)[0].id
+    removed = client.submit(
+        edit_url.replace("/edit", f"/questions/{first}/delete"), {}, page=edit_url
+    )
+    assert removed.status_code == 302
+    with app.app_context():
+        consultation = db.session.scalars(select(Consultation)).one()
+        assert len(service.questions_of(consultation)) == 2
+        kinds = [e.kind for e in service.events(consultation)]
+        assert kinds.count("add_question") == 3 and kinds[-1] == "remove_question"
 
 
 def test_citizen_answers_in_dutch_once(app, client, make_user, login, open_consultation):

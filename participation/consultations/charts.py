@@ -5,6 +5,7 @@ shows the same numbers in a table beside each chart."""
 from __future__ import annotations
 
 import re
+import sys
 
 import pygal
 from flask_babel import gettext as _
@@ -12,6 +13,11 @@ from pygal.style import Style
 
 from participation.services.consultations import QuestionResult
 from participation.vocabulary import QuestionKind
+
+# pygal appends a legacy import hook (for its map plugins, unused here) to
+# sys.meta_path; it has no find_spec, so Python 3.11 warns (ImportWarning) on every
+# import that falls through to it. Take it out.
+sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, pygal.PluginImportFixer)]
 
 STYLE = Style(
     background="#ffffff",
@@ -21,10 +27,10 @@ STYLE = Style(
     foreground_subtle="#555555",
     colors=("#1d4f91",),
     font_family="system-ui, sans-serif",
-    label_font_size=14,
-    major_label_font_size=14,
-    value_font_size=14,
-    value_label_font_size=14,
+    label_font_size=18,
+    major_label_font_size=18,
+    value_font_size=18,
+    value_label_font_size=18,
     title_font_size=16,
 )
 
@@ -49,8 +55,8 @@ def question_chart(result: QuestionResult, language: str) -> bytes | None:
     chart = pygal.HorizontalBar(
         style=STYLE,
         js=[],
-        width=800,
-        height=max(220, 60 * len(values) + 80),
+        width=640,
+        height=max(220, 56 * len(values) + 60),
         show_legend=False,
         print_values=True,
         value_formatter=lambda v: f"{v:.0f} %" if language != "en" else f"{v:.0f}%",
@@ -59,7 +65,6 @@ def question_chart(result: QuestionResult, language: str) -> bytes | None:
         truncate_label=-1,
         margin_left=10,
         disable_xml_declaration=False,
-        title=_short(question.text(language), 90),
     )
     # Top to bottom in the question's order (pygal draws the first label at the bottom).
     chart.x_labels = list(reversed(labels))

@@ -854,7 +854,9 @@ def _breakdown(
             if r == 1 and o is not None:
                 tallies[k][o] += 1
         else:
-            tallies[k][int(o if o is not None else v)] += 1
+            choice = o if o is not None else v
+            if choice is not None:
+                tallies[k][choice] += 1
 
     names = {
         m.id: m.name(language)
