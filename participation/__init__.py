@@ -80,11 +80,12 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     i18n.init_app(app)
     security.init_app(app)
 
-    from participation import auth, cli, templating
+    from participation import auth, cli, jobs, templating
 
     auth.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    jobs.init_app(app)
 
     from participation.accounts import bp as accounts_bp
     from participation.admin import bp as admin_bp

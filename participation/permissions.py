@@ -49,6 +49,11 @@ def can_manage_roles(user: Any) -> bool:
     return is_signed_in(user) and user.role == "admin"
 
 
+def can_manage_outbox(user: Any) -> bool:
+    """See the outgoing mail queue and send failed messages again."""
+    return is_signed_in(user) and user.role == "admin"
+
+
 def can_change_role(actor: Any, target: Any) -> bool:
     """Admins change others' roles, never their own."""
     return can_manage_roles(actor) and actor.id != target.id

@@ -23,7 +23,6 @@ from participation.accounts.forms import (
 )
 from participation.extensions import db, limiter
 from participation.forms import apply_domain_error
-from participation.mail import external_url, send_email
 from participation.security import safe_next
 from participation.services import DomainError
 from participation.services import accounts as service
@@ -44,18 +43,6 @@ def _address_and_account() -> str:
 def _invalid(template: str, **context):
     """Re-render a form that did not validate, with what the user typed, as a 400."""
     return render_template(template, **context), 400
-
-
-def send_confirmation(user, email: str | None = None) -> None:
-    token = service.make_confirm_token(user, email)
-    send_email(
-        email or user.email,
-        "confirm",
-        user.language,
-        user=user,
-        link=external_url("accounts.confirm", token=token, lang_code=user.language),
-        hours=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 3600,
-    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -83,20 +70,12 @@ def register():
     except DomainError as error:
         apply_domain_error(form, error)
         return _invalid("accounts/register.html", form=form)
-    db.session.commit()
     if result.user is not None:
-        send_confirmation(result.user)
+        service.queue_confirmation(result.user)
     else:
         # Never tell the visitor that the address is known: tell its owner.
-        owner = result.existing
-        send_email(
-            owner.email,
-            "already_registered",
-            owner.language,
-            user=owner,
-            login_link=external_url("accounts.login", lang_code=owner.language),
-            reset_link=external_url("accounts.reset_request", lang_code=owner.language),
-        )
+        service.queue_already_registered(result.existing)
+    db.session.commit()
     return render_template("accounts/check_email.html", email=form.email.data)
 
 
@@ -135,7 +114,8 @@ def resend_confirmation():
         return render_template("accounts/resend.html", form=form)
     user = service.find_by_email(form.email.data)
     if user is not None and not user.is_deleted and not user.is_confirmed:
-        send_confirmation(user)
+        service.queue_confirmation(user)
+        db.session.commit()
     return render_template("accounts/check_email.html", email=form.email.data)
 
 
@@ -201,15 +181,8 @@ def reset_request():
         return render_template("accounts/reset_request.html", form=form)
     user = service.find_by_email(form.email.data)
     if user is not None and not user.is_deleted:
-        token = service.make_reset_token(user)
-        send_email(
-            user.email,
-            "reset",
-            user.language,
-            user=user,
-            link=external_url("accounts.reset_password", token=token, lang_code=user.language),
-            minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
-        )
+        service.queue_reset(user)
+        db.session.commit()
     return render_template("accounts/check_email.html", email=form.email.data, reset=True)
 
 
@@ -280,9 +253,10 @@ def change_email():
             resend_form=ConfirmActionForm(),
         )
     new_email = service.request_email_change(current_user, email_form.email.data)
+    if new_email:
+        service.queue_confirmation(current_user, new_email)
     db.session.commit()
     if new_email:
-        send_confirmation(current_user, new_email)
         flash(
             _(
                 "We have sent a confirmation link to %(email)s. Your new address will be used "
@@ -332,7 +306,8 @@ def _profile_form() -> ProfileForm:
 def resend_mine():
     form = ConfirmActionForm()
     if form.validate_on_submit() and not current_user.is_confirmed:
-        send_confirmation(current_user)
+        service.queue_confirmation(current_user)
+        db.session.commit()
         flash(_("We have sent you a new confirmation link."), "info")
     return redirect(url_for("accounts.profile"))
 

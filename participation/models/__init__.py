@@ -5,6 +5,7 @@ from participation.models.ideas import Challenge, Comment, Idea, IdeaRevision, S
 from participation.models.moderation import ModerationAction, Report
 from participation.models.notifications import EmailPreference, Notification
 from participation.models.officials import OfficialStatusChange
+from participation.models.outbox import OutboxMessage
 from participation.models.places import Municipality
 
 __all__ = [
@@ -19,3 +20,4 @@ __all__ = [
 ]
 __all__ += ["ModerationAction", "Report"]
 __all__ += ["EmailPreference", "Notification", "OfficialStatusChange"]
+__all__ += ["OutboxMessage"]

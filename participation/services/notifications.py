@@ -2,8 +2,9 @@
 
 Other services call notify() when something happens that someone must be told,
 and notify_supporters() to tell everyone who supports an idea. Both add the
-in-app rows to the session and queue the emails; the emails leave only once the
-transaction commits (nothing is sent for work that is rolled back).
+in-app rows and the emails' outbox rows to the transaction (nothing is sent for
+work that is rolled back); a worker writes and sends the emails afterwards
+(participation/jobs.py).
 
 Each kind belongs to an email group the recipient can switch off on the
 preferences page, or with the unsubscribe link found in every email.
@@ -20,14 +21,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import JSON, Integer, and_, insert, literal, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
 from participation.models import EmailPreference, Idea, Notification, Support, User
 from participation.models.base import utcnow
 from participation.models.notifications import EMAIL_GROUPS
-from participation.services import DomainError
+from participation.services import DomainError, outbox
 
 # kind -> email group (idea_duplicate: "moderation" for the author, "supported" for supporters).
 KINDS: dict[str, str] = {
@@ -190,20 +191,66 @@ def notify_supporters(
     email_extra: dict[str, Any] | None = None,
     **data: Any,
 ) -> int:
-    """Tell everyone who supports `idea` (one query, one bulk insert). Returns how many."""
+    """Tell everyone who supports `idea`: two INSERT ... SELECT statements (the
+    in-app notifications, then the emails for those who want them), whatever
+    the number of supporters. Returns how many were told."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    excluded = set(exclude_ids)
-    rows = db.session.execute(
-        select(User, EmailPreference)
+    excluded = list(set(exclude_ids))
+    supporters = (
+        select(User.id, User.email, User.language)
         .join(Support, Support.user_id == User.id)
-        .outerjoin(EmailPreference, EmailPreference.user_id == User.id)
         .where(Support.idea_id == idea.id, User.deleted_at.is_(None))
-        .order_by(Support.id)
-    ).all()
-    recipients = [(user, pref) for user, pref in rows if user.id not in excluded]
-    _deliver(recipients, kind, idea, None, data, email_extra or {})
-    return len(recipients)
+    )
+    if excluded:
+        supporters = supporters.where(User.id.not_in(excluded))
+    now = utcnow()
+    rows = supporters.subquery()
+    result = db.session.execute(
+        insert(Notification)
+        .from_select(
+            ["recipient_id", "kind", "idea_id", "comment_id", "data", "created_at"],
+            select(
+                rows.c.id,
+                literal(kind),
+                literal(idea.id),
+                literal(None, Integer),
+                literal(data, JSON),
+                literal(now),
+            ),
+        )
+        .execution_options(preserve_rowcount=True)
+    )
+    # Emails: to those with an address whose preferences allow this group
+    # (no preference row: everything is allowed).
+    author_group = email_group(kind, idea.author_id, idea)
+    other_group = email_group(kind, -1, idea)
+    allowed = or_(
+        EmailPreference.user_id.is_(None),
+        and_(User.id == idea.author_id, getattr(EmailPreference, author_group).is_(True)),
+        and_(User.id != idea.author_id, getattr(EmailPreference, other_group).is_(True)),
+    )
+    outbox.queue_from_select(
+        "notification",
+        supporters.outerjoin(EmailPreference, EmailPreference.user_id == User.id).where(
+            User.email.is_not(None), allowed
+        ),
+        _payload(kind, idea, None, data, email_extra or {}),
+    )
+    return result.rowcount or 0
+
+
+def _payload(
+    kind: str, idea: Any, comment: Any, data: dict[str, Any], extra: dict[str, Any]
+) -> dict[str, Any]:
+    """What the worker needs to write the email (participation/jobs.py)."""
+    return {
+        "kind": kind,
+        "idea_id": idea.id if idea is not None else None,
+        "comment_id": comment.id if comment is not None else None,
+        "data": data,
+        "extra": extra,
+    }
 
 
 def _deliver(
@@ -237,11 +284,33 @@ def _deliver(
         group = email_group(kind, user.id, idea)
         if not user.email or (preference is not None and not preference.allows(group)):
             continue
-        _queue(_build_email(user, kind, group, idea, data, email_extra))
+        outbox.queue_email(
+            user.email,
+            "notification",
+            user.language,
+            recipient_id=user.id,
+            **_payload(kind, idea, comment, data, email_extra),
+        )
+
+
+def build_email(user: User, to: str, payload: dict[str, Any], idea: Any) -> EmailMessage:
+    """The email for an outbox row written by notify() or notify_supporters(),
+    in the recipient's language (called by the worker, in a request context
+    whose host is the one links point to)."""
+    kind = payload["kind"]
+    data = payload.get("data") or {}
+    extra = payload.get("extra") or {}
+    return _build_email(user, to, kind, email_group(kind, user.id, idea), idea, data, extra)
 
 
 def _build_email(
-    user: User, kind: str, group: str, idea: Any, data: dict[str, Any], extra: dict[str, Any]
+    user: User,
+    to: str,
+    kind: str,
+    group: str,
+    idea: Any,
+    data: dict[str, Any],
+    extra: dict[str, Any],
 ) -> EmailMessage:
     from participation.mail import build_message, external_url, render_email
 
@@ -276,32 +345,9 @@ def _build_email(
         preferences_link=external_url("notifications.preferences", lang_code=language),
         notifications_link=external_url("notifications.index", lang_code=language),
     )
-    message = build_message(user.email, subject, text, html, language)
+    message = build_message(to, subject, text, html, language)
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     return message
-
-
-# Emails wait in the session until its transaction commits.
-_OUTBOX = "notification_outbox"
-
-
-def _queue(message: EmailMessage) -> None:
-    db.session.info.setdefault(_OUTBOX, []).append(message)
-
-
-@event.listens_for(db.session, "after_commit")
-def _send_after_commit(session) -> None:
-    messages = session.info.pop(_OUTBOX, None)
-    if not messages:
-        return
-    from participation.mail import deliver_many
-
-    deliver_many(messages)
-
-
-@event.listens_for(db.session, "after_rollback")
-def _drop_after_rollback(session) -> None:
-    session.info.pop(_OUTBOX, None)
 
 
 # --- Reading and marking ---------------------------------------------------------
