@@ -1,4 +1,5 @@
-"""Admin views: list and search users, change a role (never one's own)."""
+"""Admin views: list and search users, change a role (never one's own); the
+outgoing mail queue."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from participation.extensions import db
 from participation.forms import apply_domain_error, page_number
 from participation.models import User
 from participation.models.accounts import ROLES
-from participation.moderation.forms import RoleForm, UserSearchForm
-from participation.permissions import can_change_role, can_manage_roles
+from participation.moderation.forms import ActionForm, RoleForm, UserSearchForm
+from participation.permissions import can_change_role, can_manage_outbox, can_manage_roles
 from participation.security import render_error
 from participation.services import DomainError
 from participation.services import moderation as service
+from participation.services import outbox as outbox_service
 
 USERS_PER_PAGE = 50
 
@@ -109,3 +111,40 @@ def _role_label(role: str) -> str:
     from participation.moderation.forms import ROLE_LABELS
 
     return str(ROLE_LABELS[role])
+
+
+# --- Outgoing mail --------------------------------------------------------------------
+
+
+def _require_outbox_admin() -> None:
+    if not can_manage_outbox(current_user):
+        abort(403)
+
+
+@bp.route("/outbox")
+@login_required
+def outbox():
+    """Messages waiting to be sent and messages that failed, with a retry button."""
+    _require_outbox_admin()
+    view = outbox_service.queue_view(current_user)
+    return render_template("admin/outbox.html", view=view, form=ActionForm())
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@login_required
+def outbox_retry(message_id: int):
+    _require_outbox_admin()
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_error(400, _("Your form has expired. Please send it again."))
+    try:
+        outbox_service.retry(current_user, message_id)
+    except DomainError as error:
+        db.session.rollback()
+        if error.code == "not_found":
+            abort(404)
+        flash(error.message, "error")
+        return redirect(url_for("admin.outbox"))
+    db.session.commit()
+    flash(_("The message will be sent again."), "success")
+    return redirect(url_for("admin.outbox"))
