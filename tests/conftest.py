@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -145,7 +146,12 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address.lower() in m["To"].lower()]
 
-    def last(self, address: str) -> EmailMessage:
+    def last(self, address: str, wait: float = 5.0) -> EmailMessage:
+        """The last mail to `address`, waiting up to `wait` seconds for one: a
+        live server sends its mail just after the response (see jobs.py)."""
+        deadline = time.monotonic() + wait
+        while not self.to(address) and time.monotonic() < deadline:
+            time.sleep(0.02)
         found = self.to(address)
         assert found, f"no mail was sent to {address}; sent: {[m['To'] for m in self.messages]}"
         return found[-1]
