@@ -133,7 +133,9 @@ def enqueue_delivery(app: Flask) -> bool:
         job_queue(app).enqueue(
             "participation.jobs.deliver_outbox_job",
             job_timeout=app.config["OUTBOX_JOB_SECONDS"] * 2,
-            retry=Retry(max=3, interval=[10, 60, 300]),
+            # A job that crashes (database unreachable...) runs again at once;
+            # the backoff between attempts at one message lives in its row.
+            retry=Retry(max=2),
             result_ttl=60,
             failure_ttl=7 * 24 * 3600,
         )
