@@ -103,3 +103,14 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
     with current_app.test_request_context(base_url="http://127.0.0.1:5000"):
         return url_for(endpoint, _external=True, **values)
+
+
+def link_base() -> str | None:
+    """The scheme and host that links in an email written now should use,
+    when PUBLIC_BASE_URL is unset: this request's (None outside a request).
+    The outbox keeps it with the message, for the worker that renders it."""
+    from flask import has_request_context, request
+
+    if has_request_context() and request.host:
+        return request.host_url[:255]
+    return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import (
     JSON,
@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 
 from participation.extensions import db
+from participation.mail import link_base
 from participation.models.base import utcnow
 from participation.models.outbox import OutboxMessage, OutboxStatus
 from participation.permissions import can_manage_outbox
@@ -40,14 +41,6 @@ from participation.services import DomainError
 # participation/jobs.py knows to dispatch them once it commits.
 QUEUED = "outbox_queued"
 ADMIN_PAGE_SIZE = 100
-
-
-def _base_url() -> str | None:
-    """This request's scheme and host, for absolute links in the email (used
-    when PUBLIC_BASE_URL is unset)."""
-    if has_request_context() and request.host:
-        return request.host_url[:255]
-    return None
 
 
 def _mark_queued() -> None:
@@ -69,7 +62,7 @@ def queue_email(
         to_address=to,
         language=language,
         payload=payload,
-        base_url=_base_url(),
+        base_url=link_base(),
         status=OutboxStatus.PENDING,
         attempts=0,
         next_attempt_at=utcnow(),
@@ -95,7 +88,7 @@ def queue_from_select(template: str, recipients: Select, payload: dict[str, Any]
         names[1],
         names[2],
         literal(payload, JSON),
-        literal(_base_url(), String),
+        literal(link_base(), String),
         literal(OutboxStatus.PENDING.value, String),
         literal(0, Integer),
         literal(now, DateTime),
