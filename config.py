@@ -84,6 +84,19 @@ class Config:
     # Production: TRUSTED_HOSTS from the environment, else PUBLIC_BASE_URL's host.
     TRUSTED_HOSTS: list[str] | None = _list("TRUSTED_HOSTS") or ["127.0.0.1", "localhost", "[::1]"]
 
+    # Outgoing mail (participation/jobs.py). With REDIS_URL, `flask jobs worker`
+    # sends it; without, the app sends it itself after each response.
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "participation")
+    OUTBOX_SEND_IN_APP = True  # without REDIS_URL only
+    OUTBOX_BATCH_SIZE = 50
+    OUTBOX_JOB_SECONDS = 60  # one job sends for at most this long, then queues a follow-up
+    OUTBOX_POLL_SECONDS = _int("OUTBOX_POLL_SECONDS", 30)
+    OUTBOX_LEASE_SECONDS = _int("OUTBOX_LEASE_SECONDS", 600)  # a dead worker's claims expire
+    OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_RETRY_SECONDS = 60  # then 2, 4, 8... minutes
+    OUTBOX_RETRY_MAX = 3600
+    OUTBOX_KEEP_SENT_DAYS = 30
+
     # Ideas: pre-moderation is on unless switched off.
     IDEAS_PREMODERATION = _bool("IDEAS_PREMODERATION", True)
     IDEAS_PER_PAGE = 20
@@ -130,6 +143,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None  # tests that need Redis set it themselves
     MAIL_SERVER = None
     PUBLIC_BASE_URL = "http://localhost"
     TRUSTED_HOSTS = ["localhost", "127.0.0.1"]

@@ -96,7 +96,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     i18n.init_app(app)
     security.init_app(app)
 
-    from participation import auth, caching, cli, sanitize, templating, urls
+    from participation import auth, caching, cli, jobs, sanitize, templating, urls
 
     auth.init_app(app)
     caching.init_app(app)
@@ -104,6 +104,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     urls.init_app(app)
     sanitize.init_app(app)
     cli.init_app(app)
+    jobs.init_app(app)
 
     from participation.accounts import bp as accounts_bp
     from participation.admin import bp as admin_bp

@@ -1,5 +1,8 @@
 """Outgoing mail, in the recipient's language, as text plus HTML.
 
+Emails are not sent from here during a request: services write them to the
+outbox (participation/services/outbox.py) and participation/jobs.py renders
+them with render_email()/build_message() and sends them through connection().
 With MAIL_SERVER set, messages go through SMTP. Without it, the whole message
 is written to the log, so a newcomer can click a confirmation link from the
 console.
@@ -9,6 +12,8 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -54,51 +59,33 @@ def readable(message: EmailMessage) -> str:
     return "\n".join(lines)
 
 
-def deliver(message: EmailMessage) -> bool:
-    """Send one message. Returns False (and logs) when delivery failed, so a
-    broken mail server never turns a citizen's request into an error page."""
-    return deliver_many([message]) == 1
+def _log_message(message: EmailMessage) -> None:
+    current_app.logger.info(
+        "Mail not sent (MAIL_SERVER unset); full message follows:\n%s", readable(message)
+    )
 
 
-def deliver_many(messages: list[EmailMessage]) -> int:
-    """Send messages over one SMTP connection; returns how many were accepted.
-    Failures are logged, never raised."""
+@contextmanager
+def connection() -> Iterator[Callable[[EmailMessage], object]]:
+    """One SMTP session: yields send(message), which raises smtplib errors or
+    OSError. Without MAIL_SERVER, send() writes the message to the log."""
     config = current_app.config
     server = config.get("MAIL_SERVER")
     if not server:
-        for message in messages:
-            current_app.logger.info(
-                "Mail not sent (MAIL_SERVER unset); full message follows:\n%s", readable(message)
-            )
-        return len(messages)
-    sent = 0
-    try:
-        if config.get("MAIL_USE_SSL"):
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                server, config["MAIL_PORT"], timeout=10, context=ssl.create_default_context()
-            )
-        else:
-            smtp = smtplib.SMTP(server, config["MAIL_PORT"], timeout=10)
-        with smtp:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls(context=ssl.create_default_context())
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-            for message in messages:
-                try:
-                    smtp.send_message(message)
-                    sent += 1
-                except smtplib.SMTPRecipientsRefused:
-                    current_app.logger.warning("Mail refused for %s", message["To"])
-    except (OSError, smtplib.SMTPException):
-        unsent = ", ".join(str(m["To"]) for m in messages[sent:])
-        current_app.logger.exception("Could not deliver mail to %s", unsent)
-    return sent
-
-
-def send_email(to: str, template: str, language: str, **context) -> bool:
-    subject, text, html = render_email(template, language, **context)
-    return deliver(build_message(to, subject, text, html, language))
+        yield _log_message
+        return
+    if config.get("MAIL_USE_SSL"):
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            server, config["MAIL_PORT"], timeout=10, context=ssl.create_default_context()
+        )
+    else:
+        smtp = smtplib.SMTP(server, config["MAIL_PORT"], timeout=10)
+    with smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        yield smtp.send_message
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -155,6 +155,11 @@ def can_manage_roles(user: Actor) -> Decision:
     return _has_role(user, frozenset({Role.ADMIN}), Denial.NOT_ADMIN)
 
 
+def can_manage_outbox(user: Actor) -> Decision:
+    """See the outgoing mail queue and send failed messages again."""
+    return _has_role(user, frozenset({Role.ADMIN}), Denial.NOT_ADMIN)
+
+
 def can_change_role(actor: Actor, target: User) -> Decision:
     """Admins change others' roles, never their own."""
     decision = can_manage_roles(actor)

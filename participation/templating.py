@@ -153,6 +153,7 @@ VOCABULARY = {
         "ResultsVisibility",
         "TextAnswerStatus",
         "ConsultationEventKind",
+        "OutboxStatus",
     )
 }
 

@@ -689,3 +689,28 @@ _DENIAL_LABELS = {
     ),
     Denial.RESULTS_NOT_YET: _l("The results will be published when the consultation closes."),
 }
+
+
+class OutboxStatus(Vocabulary):
+    """Where an outgoing email stands (participation/jobs.py)."""
+
+    PENDING = "pending"  # waiting to be sent (again, after a failure: at next_attempt_at)
+    CLAIMED = "claimed"  # taken by a worker, not attempted yet
+    SENDING = "sending"  # handed to the mail server right now
+    SENT = "sent"
+    FAILED = "failed"  # given up (refused, too many attempts, or interrupted mid-send)
+    CANCELLED = "cancelled"  # nothing to send any more (the account was deleted)
+
+    @classmethod
+    def _labels(cls):
+        return _OUTBOX_STATUS_LABELS
+
+
+_OUTBOX_STATUS_LABELS = {
+    OutboxStatus.PENDING: _l("waiting"),
+    OutboxStatus.CLAIMED: _l("taken by a worker"),
+    OutboxStatus.SENDING: _l("being sent"),
+    OutboxStatus.SENT: _l("sent"),
+    OutboxStatus.FAILED: _l("failed"),
+    OutboxStatus.CANCELLED: _l("cancelled"),
+}

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -211,7 +213,12 @@ class Mailbox:
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address.lower() in m["To"].lower()]
 
-    def last(self, address: str) -> EmailMessage:
+    def last(self, address: str, wait: float = 5.0) -> EmailMessage:
+        """The last mail to `address`, waiting up to `wait` seconds for one: a
+        live server sends its mail just after the response (see jobs.py)."""
+        deadline = time.monotonic() + wait
+        while not self.to(address) and time.monotonic() < deadline:
+            time.sleep(0.02)
         found = self.to(address)
         assert found, f"no mail was sent to {address}; sent: {[m['To'] for m in self.messages]}"
         return found[-1]
@@ -320,9 +327,19 @@ def app_config(database_url, smtp_server) -> dict:
     }
 
 
+class ClosingClient(FlaskClient):
+    """Closes each response once read, as a real server does after sending it,
+    so work scheduled after the response (the outbox, without Redis) runs."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app("testing", app_config)
+    app.test_client_class = ClosingClient
     with app.app_context():
         if app_config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             _truncate_postgres(app)

@@ -200,3 +200,37 @@ def test_the_decision_is_one_permission_verb(story, app):
             user = db.session.get(User, users[role].id)
             assert bool(can_view_hidden_content(user, stored)) is reads, role
             assert bool(can_read_text(user, stored)) is reads, role
+
+
+def test_an_email_waiting_in_the_outbox_does_not_name_an_idea_hidden_before_it_is_sent(
+    app, make_user, make_idea, mailbox
+):
+    """The worker writes each email when it sends it, through the same rule
+    (idea_title_for): an idea hidden after the commit but before the send is not named."""
+    from participation.jobs import deliver_due
+
+    author = make_user()
+    supporter = make_user(email="waiting@example.be")
+    idea = make_idea(status="published", author=author, title=TITLE, body=BODY)
+    official = make_user(role="official")
+    moderator = make_user(role="moderator")
+    app.config["OUTBOX_SEND_IN_APP"] = False  # the rows wait for a worker
+    with app.app_context():
+        from participation.services.supports import support_idea
+
+        support_idea(db.session.get(User, supporter.id), db.session.get(Idea, idea.id))
+        db.session.commit()
+        stored = db.session.get(Idea, idea.id)
+        officials_service.set_official_status(
+            db.session.get(User, official.id), stored, "accepted", RESPONSE
+        )
+        db.session.commit()
+        assert mailbox.to(supporter.email) == []
+        moderation_service.hide_item(db.session.get(User, moderator.id), stored, "personal_data")
+        db.session.commit()
+        assert deliver_due(app) >= 2
+    messages = mailbox.to(supporter.email)
+    assert messages
+    for message in messages:
+        assert TITLE not in mailbox.text(message) and TITLE not in mailbox.html(message)
+    assert TITLE in mailbox.text(mailbox.last(author.email))

@@ -9,6 +9,7 @@ import socket
 
 import pytest
 
+from participation.extensions import db
 from tests.pages import translated
 
 
@@ -100,11 +101,27 @@ def test_without_mail_server_the_whole_message_is_logged(client, mailbox, app, c
 
 
 @pytest.mark.logs_errors
-def test_a_broken_mail_server_does_not_break_registration(client, app, caplog):
+def test_a_broken_mail_server_does_not_break_registration(client, app, caplog, mailbox):
+    """The mail waits in the outbox and goes out once the server is back."""
+    from participation.jobs import deliver_due
+    from participation.models import OutboxMessage
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
+    working_port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = closed_port
-    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+    with caplog.at_level(logging.WARNING, logger=app.logger.name):
         register(client)
-    assert "Could not deliver mail to lea@example.be" in caplog.text
+    assert "could not reach the mail server" in caplog.text
+    assert mailbox.to("lea@example.be") == []
+    with app.app_context():
+        [row] = db.session.scalars(db.select(OutboxMessage)).all()
+        assert (row.status, row.attempts, row.to_address) == ("pending", 1, "lea@example.be")
+        assert row.next_attempt_at > row.created_at  # backoff
+        row.next_attempt_at = row.created_at  # time passes
+        db.session.commit()
+        app.config["MAIL_PORT"] = working_port
+        assert deliver_due(app) == 1
+        assert db.session.get(OutboxMessage, row.id).status == "sent"
+    assert len(mailbox.to("lea@example.be")) == 1

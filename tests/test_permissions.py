@@ -107,6 +107,7 @@ ROLE_VERBS = {
     "respond_officially": [A] + [Denial.NOT_RESPONDER] * 6 + [OK, OK],
     "view_dashboard": [A] + [Denial.NOT_RESPONDER] * 6 + [OK, OK],
     "manage_roles": [A] + [Denial.NOT_ADMIN] * 7 + [OK],
+    "manage_outbox": [A] + [Denial.NOT_ADMIN] * 7 + [OK],
     "manage_budgets": [A] + [Denial.NOT_RESPONDER] * 6 + [OK, OK],
 }
 

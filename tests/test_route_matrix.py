@@ -159,6 +159,9 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
         {},
         only(("admin",), 400),
     ),
+    ("admin.outbox", "GET"): ("/en/admin/outbox", None, only(("admin",), 200)),
+    # No such message: admins get a 404, everyone else a 403 first.
+    ("admin.outbox_retry", "POST"): ("/en/admin/outbox/999999/retry", {}, only(("admin",), 404)),
     # Officials
     ("officials.dashboard", "GET"): ("/en/officials/", None, only(OFFICIALS, 200)),
     ("officials.export", "GET"): ("/en/officials/export.csv", None, only(OFFICIALS, 200)),

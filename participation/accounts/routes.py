@@ -22,7 +22,6 @@ from participation.accounts.forms import (
     ResetPasswordForm,
 )
 from participation.extensions import limiter
-from participation.mail import external_url, send_email
 from participation.security import safe_next
 from participation.services import DomainError
 from participation.services import accounts as service
@@ -47,18 +46,6 @@ def _invalid(template: str, **context):
     return render_template(template, **context), 400
 
 
-def send_confirmation(user, email: str | None = None) -> None:
-    token = service.make_confirm_token(user, email)
-    send_email(
-        email or user.email,
-        "confirm",
-        user.language,
-        user=user,
-        link=external_url("accounts.confirm", token=token, lang_code=user.language),
-        hours=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 3600,
-    )
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @_limit("RATE_LIMIT_REGISTER")
 def register():
@@ -81,21 +68,13 @@ def register():
             form.language.data,
             form.municipality.data,
         )
+        if result.user is not None:
+            service.queue_confirmation(result.user)
+        else:
+            # Never tell the visitor that the address is known: tell its owner.
+            service.queue_already_registered(result.existing)
     if outcome.failed:
         return _invalid("accounts/register.html", form=form)
-    if result.user is not None:
-        send_confirmation(result.user)
-    else:
-        # Never tell the visitor that the address is known: tell its owner.
-        owner = result.existing
-        send_email(
-            owner.email,
-            "already_registered",
-            owner.language,
-            user=owner,
-            login_link=external_url("accounts.login", lang_code=owner.language),
-            reset_link=external_url("accounts.reset_request", lang_code=owner.language),
-        )
     return render_template("accounts/check_email.html", email=form.email.data)
 
 
@@ -136,7 +115,8 @@ def resend_confirmation():
         return render_template("accounts/resend.html", form=form)
     user = service.find_by_email(form.email.data)
     if user is not None and not user.is_deleted and not user.is_confirmed:
-        send_confirmation(user)
+        with transaction():
+            service.queue_confirmation(user)
     return render_template("accounts/check_email.html", email=form.email.data)
 
 
@@ -181,15 +161,8 @@ def reset_request():
         return render_template("accounts/reset_request.html", form=form)
     user = service.find_by_email(form.email.data)
     if user is not None and not user.is_deleted:
-        token = service.make_reset_token(user)
-        send_email(
-            user.email,
-            "reset",
-            user.language,
-            user=user,
-            link=external_url("accounts.reset_password", token=token, lang_code=user.language),
-            minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
-        )
+        with transaction():
+            service.queue_reset(user)
     return render_template("accounts/check_email.html", email=form.email.data, reset=True)
 
 
@@ -257,6 +230,8 @@ def change_email():
         )
     with transaction(email_form) as outcome:
         new_email = service.request_email_change(current_user, email_form.email.data)
+        if new_email:
+            service.queue_confirmation(current_user, new_email)
     if outcome.failed:
         return _invalid(
             "accounts/profile.html",
@@ -266,7 +241,6 @@ def change_email():
             resend_form=ConfirmActionForm(),
         )
     if new_email:
-        send_confirmation(current_user, new_email)
         flash(
             _(
                 "We have sent a confirmation link to %(email)s. Your new address will be used "
@@ -313,7 +287,8 @@ def _profile_form() -> ProfileForm:
 def resend_mine():
     form = ConfirmActionForm()
     if form.validate_on_submit() and not current_user.is_confirmed:
-        send_confirmation(current_user)
+        with transaction():
+            service.queue_confirmation(current_user)
         flash(_("We have sent you a new confirmation link."), "info")
     return redirect(url_for("accounts.profile"))
 

@@ -1,4 +1,5 @@
-"""Admin views: list and search users, change a role (never one's own)."""
+"""Admin views: list and search users, change a role (never one's own); the
+outgoing mail queue."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ from flask_login import current_user, login_required
 from participation.admin import bp
 from participation.admin.forms import SANCTIONED, RoleForm, UserSearchForm
 from participation.extensions import db
-from participation.models import User
+from participation.models import OutboxMessage, User
+from participation.moderation.forms import ActionForm
 from participation.parsing import page_number
-from participation.permissions import can_change_role, can_manage_roles
+from participation.permissions import can_change_role, can_manage_outbox, can_manage_roles
 from participation.security import render_error
 from participation.services import accounts as account_service
 from participation.services import moderation as service
+from participation.services import outbox as outbox_service
 from participation.urls import query_pairs
 from participation.vocabulary import Role
-from participation.web import transaction
+from participation.web import refusal, transaction
 
 USERS_PER_PAGE = 50
 
@@ -93,3 +96,35 @@ def change_role(user_id: int):
     if form.csrf_token.errors:
         errors.append(_("Your form has expired. Please send it again."))
     return _users_page(400, {user_id: errors})
+
+
+# --- Outgoing mail --------------------------------------------------------------------
+
+
+@bp.route("/outbox")
+@login_required
+def outbox():
+    """Messages waiting to be sent and messages that failed, with a retry button."""
+    decision = can_manage_outbox(current_user)
+    if not decision:
+        return refusal(decision)
+    view = outbox_service.queue_view(current_user)
+    return render_template("admin/outbox.html", view=view, form=ActionForm())
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@login_required
+def outbox_retry(message_id: int):
+    decision = can_manage_outbox(current_user)
+    if not decision:
+        return refusal(decision)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_error(400, _("Your form has expired. Please send it again."))
+    if db.session.get(OutboxMessage, message_id) is None:
+        abort(404)
+    with transaction() as outcome:
+        outbox_service.retry(current_user, message_id)
+    if not outcome.failed:
+        flash(_("The message will be sent again."), "success")
+    return redirect(url_for("admin.outbox"))

@@ -11,6 +11,7 @@ from participation.models.ideas import Challenge, Comment, Idea, IdeaRevision, S
 from participation.models.moderation import ModerationAction, Report
 from participation.models.notifications import EmailPreference, Notification
 from participation.models.officials import OfficialStatusChange
+from participation.models.outbox import OutboxMessage
 from participation.models.places import Municipality
 
 __all__ = [
@@ -46,3 +47,4 @@ __all__ += [
     "ConsultationResponse",
     "ConsultationTextAnswer",
 ]
+__all__ += ["OutboxMessage"]

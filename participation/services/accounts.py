@@ -16,7 +16,7 @@ from participation.models import User
 from participation.models.accounts import new_session_token
 from participation.models.base import utcnow
 from participation.permissions import can_delete_account, can_log_in, require
-from participation.services import DomainError
+from participation.services import DomainError, outbox
 from participation.services.passwords import hash_password, password_problem, verify_password
 from participation.vocabulary import Denial, Role
 
@@ -156,6 +156,60 @@ def reset_password(token: str, new_password: str) -> User:
         # Following a link sent to the address proves the address.
         user.email_confirmed_at = utcnow()
     return user
+
+
+# --- Account emails (written to the outbox, sent by the worker) ----------------
+
+
+def _link(endpoint: str, language: str, **values: Any) -> str:
+    from participation.mail import external_url
+
+    return external_url(endpoint, lang_code=language, **values)
+
+
+def queue_confirmation(user: User, email: str | None = None) -> None:
+    """Mail a confirmation link to the account's address, or to the new
+    address it asked for."""
+    address = email or user.email
+    if address is None:  # a deleted account has no address
+        return
+    token = make_confirm_token(user, email)
+    outbox.queue_email(
+        address,
+        "confirm",
+        user.language,
+        recipient_id=user.id,
+        link=_link("accounts.confirm", user.language, token=token),
+        hours=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 3600,
+    )
+
+
+def queue_already_registered(owner: User) -> None:
+    """Someone tried to register with this account's address: tell its owner."""
+    if owner.email is None:
+        return
+    outbox.queue_email(
+        owner.email,
+        "already_registered",
+        owner.language,
+        recipient_id=owner.id,
+        login_link=_link("accounts.login", owner.language),
+        reset_link=_link("accounts.reset_request", owner.language),
+    )
+
+
+def queue_reset(user: User) -> None:
+    if user.email is None:
+        return
+    token = make_reset_token(user)
+    outbox.queue_email(
+        user.email,
+        "reset",
+        user.language,
+        recipient_id=user.id,
+        link=_link("accounts.reset_password", user.language, token=token),
+        minutes=current_app.config["RESET_TOKEN_MAX_AGE"] // 60,
+    )
 
 
 # --- Sign in ------------------------------------------------------------------

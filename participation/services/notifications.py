@@ -2,8 +2,9 @@
 
 Other services call notify() when something happens that someone must be told,
 and notify_supporters() to tell everyone who supports an idea. Both add the
-in-app rows to the session and queue the emails; the emails leave only once the
-transaction commits (nothing is sent for work that is rolled back).
+in-app rows and the emails' outbox rows to the transaction (nothing is sent for
+work that is rolled back); a worker writes and sends the emails afterwards
+(participation/jobs.py).
 
 Each kind belongs to an email group the recipient can switch off on the
 preferences page, or with the unsubscribe link found in every email.
@@ -11,25 +12,24 @@ preferences page, or with the unsubscribe link found in every email.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.message import EmailMessage
-from functools import partial
 from typing import Any, cast
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import CursorResult, event, insert, select, update
+from sqlalchemy import JSON, CursorResult, Integer, and_, insert, literal, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
 from participation.models import EmailPreference, Idea, Notification, Support, User
 from participation.models.base import utcnow
 from participation.permissions import can_read_notification, can_read_text
-from participation.services import DomainError
+from participation.services import DomainError, outbox
 from participation.vocabulary import EmailGroup, NotificationKind, OfficialStatus, Reason
 
 UNSUBSCRIBE_SALT = "unsubscribe"
@@ -156,19 +156,67 @@ def notify_supporters(
     email_extra: dict[str, Any] | None = None,
     **data: Any,
 ) -> int:
-    """Tell everyone who supports `idea` (one query, one bulk insert). Returns how many."""
+    """Tell everyone who supports `idea`: two INSERT ... SELECT statements (the
+    in-app notifications, then the emails for those who want them), whatever
+    the number of supporters. Returns how many were told."""
     kind = NotificationKind(kind)
-    excluded = set(exclude_ids)
-    rows = db.session.execute(
-        select(User, EmailPreference)
+    excluded = list(set(exclude_ids))
+    supporters = (
+        select(User.id, User.email, User.language)
         .join(Support, Support.user_id == User.id)
-        .outerjoin(EmailPreference, EmailPreference.user_id == User.id)
         .where(Support.idea_id == idea.id, User.deleted_at.is_(None))
-        .order_by(Support.id)
-    ).all()
-    recipients = [(user, pref) for user, pref in rows if user.id not in excluded]
-    _deliver(recipients, kind, idea, None, data, email_extra or {})
-    return len(recipients)
+    )
+    if excluded:
+        supporters = supporters.where(User.id.not_in(excluded))
+    now = utcnow()
+    rows = supporters.subquery()
+    result = db.session.execute(
+        insert(Notification)
+        .from_select(
+            ["recipient_id", "kind", "idea_id", "comment_id", "data", "created_at"],
+            select(
+                rows.c.id,
+                literal(kind.value),
+                literal(idea.id),
+                literal(None, Integer),
+                literal(data, JSON),
+                literal(now),
+            ),
+        )
+        .execution_options(preserve_rowcount=True)
+    )
+    if _in_app_only.get():
+        return cast(CursorResult[Any], result).rowcount or 0
+    # Emails: to those with an address whose preferences allow this group
+    # (no preference row: everything is allowed).
+    author_group = email_group(kind, idea.author_id, idea)
+    other_group = email_group(kind, -1, idea)
+    allowed = or_(
+        EmailPreference.user_id.is_(None),
+        and_(User.id == idea.author_id, getattr(EmailPreference, author_group).is_(True)),
+        and_(User.id != idea.author_id, getattr(EmailPreference, other_group).is_(True)),
+    )
+    outbox.queue_from_select(
+        "notification",
+        supporters.outerjoin(EmailPreference, EmailPreference.user_id == User.id).where(
+            User.email.is_not(None), allowed
+        ),
+        _payload(kind, idea, None, data, email_extra or {}),
+    )
+    return cast(CursorResult[Any], result).rowcount or 0
+
+
+def _payload(
+    kind: str, idea: Any, comment: Any, data: dict[str, Any], extra: dict[str, Any]
+) -> dict[str, Any]:
+    """What the worker needs to write the email (participation/jobs.py)."""
+    return {
+        "kind": str(kind),
+        "idea_id": idea.id if idea is not None else None,
+        "comment_id": comment.id if comment is not None else None,
+        "data": data,
+        "extra": extra,
+    }
 
 
 _in_app_only: ContextVar[bool] = ContextVar("notifications_in_app_only", default=False)
@@ -218,11 +266,29 @@ def _deliver(
         group = email_group(kind, user.id, idea)
         if not user.email or (preference is not None and not preference.allows(group)):
             continue
-        _queue(partial(_build_email, user, kind, group, idea, data, email_extra))
+        outbox.queue_email(
+            user.email,
+            "notification",
+            user.language,
+            recipient_id=user.id,
+            **_payload(kind, idea, comment, data, email_extra),
+        )
+
+
+def build_email(user: User, to: str, payload: dict[str, Any], idea: Any) -> EmailMessage:
+    """The email for an outbox row written by notify() or notify_supporters(),
+    in the recipient's language, from the idea as it is when the email is sent:
+    an idea hidden meanwhile is not named (idea_title_for). Links start with
+    PUBLIC_BASE_URL (called by the worker, participation/jobs.py)."""
+    kind = NotificationKind(payload["kind"])
+    data = payload.get("data") or {}
+    extra = payload.get("extra") or {}
+    return _build_email(user, to, kind, email_group(kind, user.id, idea), idea, data, extra)
 
 
 def _build_email(
     user: User,
+    to: str,
     kind: NotificationKind,
     group: EmailGroup,
     idea: Any,
@@ -264,45 +330,9 @@ def _build_email(
         preferences_link=external_url("notifications.preferences", lang_code=language),
         notifications_link=external_url("notifications.index", lang_code=language),
     )
-    message = build_message(user.email, subject, text, html, language)
+    message = build_message(to, subject, text, html, language)
     message["List-Unsubscribe"] = f"<{unsubscribe}>"
     return message
-
-
-# Emails wait in the session until its transaction commits. They are written
-# just before the commit, from the state the transaction leaves: an idea hidden
-# later in the same transaction is never named in them.
-_PENDING = "notification_pending"
-_OUTBOX = "notification_outbox"
-
-
-def _queue(build: Callable[[], EmailMessage]) -> None:
-    db.session.info.setdefault(_PENDING, []).append(build)
-
-
-@event.listens_for(db.session, "before_commit")
-def _write_before_commit(session) -> None:
-    builders = session.info.pop(_PENDING, None)
-    if builders:
-        session.info.setdefault(_OUTBOX, []).extend(build() for build in builders)
-
-
-@event.listens_for(db.session, "after_commit")
-def _send_after_commit(session) -> None:
-    if session.in_nested_transaction():
-        return  # a SAVEPOINT was released: the transaction is still open
-    messages = session.info.pop(_OUTBOX, None)
-    if not messages:
-        return
-    from participation.mail import deliver_many
-
-    deliver_many(messages)
-
-
-@event.listens_for(db.session, "after_rollback")
-def _drop_after_rollback(session) -> None:
-    session.info.pop(_PENDING, None)
-    session.info.pop(_OUTBOX, None)
 
 
 # --- Reading and marking ---------------------------------------------------------

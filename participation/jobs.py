@@ -1,0 +1,529 @@
+"""Background work: sending the outbox (participation/services/outbox.py).
+
+When a transaction that wrote outbox rows commits:
+
+- with REDIS_URL set, a delivery job is queued on Redis (RQ); `flask jobs
+  worker` runs it. If Redis cannot be reached, nothing is lost: the rows are
+  in the database, the failure is logged, and the worker, which also polls the
+  outbox every OUTBOX_POLL_SECONDS, sends them later;
+- without REDIS_URL (the embedded default), the app sends them itself, after
+  the response has gone to the browser (or at once, outside a request: the
+  command line, scripts).
+
+Never twice: a worker claims due rows (PostgreSQL: FOR UPDATE SKIP LOCKED;
+SQLite: a conditional UPDATE, its writes being serialized), marks each one
+`sending` in its own commit before handing it to the mail server, and `sent`
+right after. A worker killed mid-batch leaves its `claimed` rows, which go back
+to the queue once their lease (OUTBOX_LEASE_SECONDS) has run out, and at most
+one `sending` row per connection: the mail server may or may not have taken
+that one, so it is never sent again on its own: it is marked failed
+("interrupted") for an administrator to look at and retry.
+
+Failures: a refused recipient or a permanent (5xx) answer fails the message at
+once; anything else (server down, 4xx) is tried again later, with exponential
+backoff, up to OUTBOX_MAX_ATTEMPTS times.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import threading
+import time
+import uuid
+from datetime import timedelta
+from email.message import EmailMessage
+from typing import Any
+
+import click
+from flask import Flask, current_app, g, has_request_context
+from flask.cli import AppGroup
+from sqlalchemy import delete, event, func, select, update
+
+from participation.extensions import db
+from participation.models.base import utcnow
+from participation.models.outbox import OutboxMessage, OutboxStatus
+from participation.services.outbox import QUEUED
+
+INTERRUPTED = "interrupted while being sent: it may or may not have been delivered"
+_STATE = "_outbox_after_response"
+
+
+# --- Dispatch: what happens when a transaction with outbox rows commits ---------------
+
+
+@event.listens_for(db.session, "after_commit")
+def _after_commit(session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the transaction is still open
+    if session.info.pop(QUEUED, False):
+        dispatch(current_app._get_current_object())
+
+
+@event.listens_for(db.session, "after_rollback")
+def _after_rollback(session) -> None:
+    session.info.pop(QUEUED, None)
+
+
+def dispatch(app: Flask) -> None:
+    """New rows are committed: have them sent."""
+    if app.config.get("REDIS_URL"):
+        enqueue_delivery(app)
+        return
+    if not app.config.get("OUTBOX_SEND_IN_APP", True):
+        return
+    state = g.get(_STATE) if has_request_context() else None
+    if state is not None:
+        state["due"] = True  # sent by _send_after_response
+        return
+    drain(app)
+
+
+def drain(app: Flask) -> int:
+    """Send what is due, in this process, in an app context of its own (so with
+    a database session of its own). Never raises: errors are logged."""
+    try:
+        with app.app_context():
+            return deliver_due(app)
+    except Exception:  # noqa: BLE001 - mail must never break the caller
+        app.logger.exception("Outbox: sending in the app process failed; will retry later")
+        return 0
+
+
+def _init_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _outbox_state():
+        g.setdefault(_STATE, {"due": False})
+
+    @app.after_request
+    def _send_after_response(response):
+        state = g.get(_STATE)
+        if state is not None and not app.config.get("REDIS_URL"):
+            response.call_on_close(lambda: state["due"] and drain(app))
+        return response
+
+
+# --- Redis queue (RQ) -----------------------------------------------------------------
+
+
+def redis_connection(app: Flask):
+    from redis import Redis
+
+    connection = app.extensions.get("participation_redis")
+    if connection is None:
+        connection = Redis.from_url(
+            app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=10
+        )
+        app.extensions["participation_redis"] = connection
+    return connection
+
+
+def job_queue(app: Flask):
+    from rq import Queue
+
+    return Queue(app.config["JOBS_QUEUE"], connection=redis_connection(app))
+
+
+def enqueue_delivery(app: Flask) -> bool:
+    """Queue one delivery job. False (and a log line) when Redis is unreachable:
+    the rows wait in the database for the worker's next poll."""
+    from redis.exceptions import RedisError
+    from rq import Retry
+
+    try:
+        job_queue(app).enqueue(
+            "participation.jobs.deliver_outbox_job",
+            job_timeout=app.config["OUTBOX_JOB_SECONDS"] * 2,
+            # A job that crashes (database unreachable...) runs again at once;
+            # the backoff between attempts at one message lives in its row.
+            retry=Retry(max=2),
+            result_ttl=60,
+            failure_ttl=7 * 24 * 3600,
+        )
+    except (RedisError, OSError) as error:
+        app.logger.warning(
+            "Outbox: could not queue the delivery job (%s). The messages are safe in the "
+            "database; the worker sends them at its next poll.",
+            error,
+        )
+        return False
+    return True
+
+
+def deliver_outbox_job() -> int:
+    """The RQ job: send what is due for up to OUTBOX_JOB_SECONDS, then queue a
+    follow-up if more is due (short jobs keep shutdowns quick)."""
+    app = current_app._get_current_object()
+    with app.app_context():
+        sent, more = _deliver(app, budget=app.config["OUTBOX_JOB_SECONDS"])
+    if more:
+        enqueue_delivery(app)
+    return sent
+
+
+# --- Delivery -------------------------------------------------------------------------
+
+
+def worker_token() -> str:
+    return f"{socket.gethostname()[:16]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def deliver_due(app: Flask, budget: float | None = None) -> int:
+    """Recover stale claims, then claim and send due messages, batch after
+    batch, until none is due (or `budget` seconds have passed). Returns how
+    many were sent. Needs an app context."""
+    return _deliver(app, budget)[0]
+
+
+def _deliver(app: Flask, budget: float | None) -> tuple[int, bool]:
+    deadline = time.monotonic() + budget if budget else None
+    recover(app)
+    token = worker_token()
+    sent = 0
+    while True:
+        ids = claim(token, app.config["OUTBOX_BATCH_SIZE"])
+        if not ids:
+            return sent, False
+        batch_sent, server_down = _send_batch(app, token, ids)
+        sent += batch_sent
+        if server_down:
+            return sent, False
+        if deadline is not None and time.monotonic() > deadline:
+            return sent, True
+
+
+def recover(app: Flask) -> None:
+    """Claims whose lease ran out: never-attempted rows go back to the queue; a
+    row caught mid-send is failed as interrupted (never sent twice). Old sent
+    rows are deleted."""
+    now = utcnow()
+    cutoff = now - timedelta(seconds=app.config["OUTBOX_LEASE_SECONDS"])
+    stale = (OutboxMessage.claimed_at < cutoff,)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.CLAIMED, *stale)
+        .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, *stale)
+        .values(status=OutboxStatus.FAILED, claimed_by=None, last_error=INTERRUPTED)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENT,
+            OutboxMessage.sent_at < now - timedelta(days=app.config["OUTBOX_KEEP_SENT_DAYS"]),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def claim(token: str, limit: int) -> list[int]:
+    """Take up to `limit` due messages for this worker, in one statement."""
+    now = utcnow()
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite serializes writers
+    )
+    ids = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .where(OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CLAIMED, claimed_by=token, claimed_at=now)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    return sorted(ids)
+
+
+def _mine(message_id: int, token: str, status: str):
+    return (
+        OutboxMessage.id == message_id,
+        OutboxMessage.claimed_by == token,
+        OutboxMessage.status == status,
+    )
+
+
+def _set(message_id: int, token: str, current: str, **values: Any) -> bool:
+    """Update one of this worker's rows, if it is still in the `current` status."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(*_mine(message_id, token, current))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def _retry_later(app: Flask, row: OutboxMessage, token: str, current: str, error: str) -> None:
+    attempts = row.attempts + 1
+    if attempts >= app.config["OUTBOX_MAX_ATTEMPTS"]:
+        _set(
+            row.id,
+            token,
+            current,
+            status=OutboxStatus.FAILED,
+            attempts=attempts,
+            claimed_by=None,
+            last_error=error[:500],
+        )
+        return
+    delay = min(
+        app.config["OUTBOX_RETRY_SECONDS"] * 2 ** (attempts - 1), app.config["OUTBOX_RETRY_MAX"]
+    )
+    _set(
+        row.id,
+        token,
+        current,
+        status=OutboxStatus.PENDING,
+        attempts=attempts,
+        next_attempt_at=utcnow() + timedelta(seconds=delay),
+        claimed_by=None,
+        claimed_at=None,
+        last_error=error[:500],
+    )
+
+
+def _release(ids: list[int], token: str) -> None:
+    """Give back claimed rows that were not attempted (no attempt counted)."""
+    if ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.claimed_by == token,
+                OutboxMessage.status == OutboxStatus.CLAIMED,
+            )
+            .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _send_batch(app: Flask, token: str, ids: list[int]) -> tuple[int, bool]:
+    """Render and send claimed rows over one SMTP connection. Returns (sent,
+    server_down)."""
+    from participation import mail
+
+    rows = list(
+        db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        ).all()
+    )
+    ready: list[tuple[OutboxMessage, EmailMessage]] = []
+    rendered = render_all(app, rows)
+    for row in rows:
+        outcome = rendered[row.id]
+        if isinstance(outcome, EmailMessage):
+            ready.append((row, outcome))
+        elif outcome is None:
+            _set(
+                row.id,
+                token,
+                OutboxStatus.CLAIMED,
+                status=OutboxStatus.CANCELLED,
+                claimed_by=None,
+                payload=None,
+            )
+        else:
+            _set(
+                row.id,
+                token,
+                OutboxStatus.CLAIMED,
+                status=OutboxStatus.FAILED,
+                claimed_by=None,
+                last_error=outcome[:500],
+            )
+    db.session.commit()
+    if not ready:
+        return 0, False
+
+    sent = 0
+    try:
+        with mail.connection() as send:
+            for index, (row, message) in enumerate(ready):
+                if not _set(
+                    row.id,
+                    token,
+                    OutboxStatus.CLAIMED,
+                    status=OutboxStatus.SENDING,
+                    claimed_at=utcnow(),
+                ):
+                    db.session.commit()
+                    continue  # our lease ran out and another worker has it
+                db.session.commit()
+                try:
+                    send(message)
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
+                    code = getattr(error, "smtp_code", 550)
+                    if isinstance(error, smtplib.SMTPRecipientsRefused) or code >= 500:
+                        _set(
+                            row.id,
+                            token,
+                            OutboxStatus.SENDING,
+                            status=OutboxStatus.FAILED,
+                            claimed_by=None,
+                            attempts=row.attempts + 1,
+                            last_error=f"refused: {error}"[:500],
+                        )
+                    else:
+                        _retry_later(app, row, token, OutboxStatus.SENDING, str(error))
+                    db.session.commit()
+                    continue
+                except (OSError, smtplib.SMTPException) as error:
+                    _retry_later(app, row, token, OutboxStatus.SENDING, repr(error))
+                    _release([r.id for r, _m in ready[index + 1 :]], token)
+                    db.session.commit()
+                    app.logger.warning("Outbox: the mail server failed (%r); will retry", error)
+                    return sent, True
+                _set(
+                    row.id,
+                    token,
+                    OutboxStatus.SENDING,
+                    status=OutboxStatus.SENT,
+                    sent_at=utcnow(),
+                    claimed_by=None,
+                    payload=None,
+                    last_error=None,
+                )
+                db.session.commit()
+                sent += 1
+    except (OSError, smtplib.SMTPException) as error:
+        # Could not connect (or the connection broke between two messages).
+        db.session.rollback()
+        for row, _message in ready:  # only the rows not attempted yet still match
+            _retry_later(app, row, token, OutboxStatus.CLAIMED, repr(error))
+        db.session.commit()
+        app.logger.warning("Outbox: could not reach the mail server (%r); will retry", error)
+        return sent, True
+    return sent, False
+
+
+def render_all(app: Flask, rows: list[OutboxMessage]) -> dict[int, EmailMessage | str | None]:
+    """Each row's email, None when there is no one to send it to any more, or
+    an error text. Loads the recipients and ideas in two queries."""
+    from participation.mail import build_message, render_email
+    from participation.models import Idea, User
+    from participation.services import notifications
+
+    user_ids = {row.recipient_id for row in rows if row.recipient_id is not None}
+    idea_ids = {
+        row.payload.get("idea_id")
+        for row in rows
+        if row.template == "notification" and row.payload and row.payload.get("idea_id")
+    }
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(list(user_ids))))}
+    ideas = {i.id: i for i in db.session.scalars(select(Idea).where(Idea.id.in_(list(idea_ids))))}
+    # Links come from PUBLIC_BASE_URL (participation.urls.public_url), never a Host.
+    base = app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    results: dict[int, EmailMessage | str | None] = {}
+    for row in rows:
+        user = users.get(row.recipient_id) if row.recipient_id is not None else None
+        if row.recipient_id is not None and (user is None or user.is_deleted):
+            results[row.id] = None
+            continue
+        if row.recipient_id is None and row.template == "notification":
+            results[row.id] = None
+            continue
+        payload = dict(row.payload or {})
+        try:
+            with app.test_request_context(base_url=base):
+                if row.template == "notification":
+                    message = notifications.build_email(
+                        user, row.to_address, payload, ideas.get(payload.get("idea_id"))
+                    )
+                else:
+                    subject, text, html = render_email(
+                        row.template, row.language, user=user, **payload
+                    )
+                    message = build_message(row.to_address, subject, text, html, row.language)
+        except Exception as error:  # noqa: BLE001 - one bad row must not stop the others
+            app.logger.exception("Outbox: could not write message %s", row.id)
+            results[row.id] = f"could not be written: {error!r}"
+            continue
+        # The same Message-ID on every attempt, so mail servers can drop duplicates.
+        del message["Message-ID"]
+        stamp = f"{row.created_at:%Y%m%d%H%M%S}"
+        message["Message-ID"] = f"<outbox-{row.id}.{stamp}@participation.brussels>"
+        results[row.id] = message
+    return results
+
+
+def due_count() -> int:
+    return (
+        db.session.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.status.in_(
+                    (OutboxStatus.PENDING, OutboxStatus.CLAIMED, OutboxStatus.SENDING)
+                ),
+                OutboxMessage.next_attempt_at <= utcnow(),
+            )
+        )
+        or 0
+    )
+
+
+# --- Command line: flask jobs ... ------------------------------------------------------
+
+jobs = AppGroup("jobs", help="Background jobs: the outgoing mail worker.")
+
+
+def _poll(app: Flask, stop: threading.Event, interval: float) -> None:
+    """Every `interval` seconds, queue a delivery job if messages are due, so
+    that rows written while Redis was down, or waiting for a retry, are sent."""
+    while not stop.wait(interval):
+        try:
+            with app.app_context():
+                due = due_count()
+                db.session.remove()
+            if due and not len(job_queue(app)):
+                enqueue_delivery(app)
+        except Exception:  # noqa: BLE001 - keep polling
+            app.logger.exception("Outbox: polling failed; trying again")
+
+
+@jobs.command("worker")
+@click.option("--burst", is_flag=True, help="Send what is due, then stop (for cron or tests).")
+@click.option("--poll", type=float, default=None, help="Seconds between outbox polls.")
+def worker_command(burst: bool, poll: float | None) -> None:
+    """Run a worker: send the outbox, with retries. Needs REDIS_URL."""
+    from rq import SimpleWorker
+
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_URL"):
+        raise click.ClickException(
+            "REDIS_URL is not set. Without Redis the app sends mail itself after each "
+            "response; `flask jobs drain` sends what is waiting now."
+        )
+    queue = job_queue(app)
+    enqueue_delivery(app)  # whatever was waiting before this worker started
+    stop = threading.Event()
+    interval = poll or app.config["OUTBOX_POLL_SECONDS"]
+    poller = threading.Thread(target=_poll, args=(app, stop, interval), daemon=True)
+    if not burst:
+        poller.start()
+    try:
+        SimpleWorker([queue], connection=queue.connection).work(burst=burst, logging_level="INFO")
+    finally:
+        stop.set()
+
+
+@jobs.command("drain")
+def drain_command() -> None:
+    """Send every message that is due now, in this process (no Redis needed)."""
+    app = current_app._get_current_object()
+    sent = deliver_due(app)
+    click.echo(f"Sent {sent} message(s); {due_count()} still due.")
+
+
+def init_app(app: Flask) -> None:
+    _init_request_hooks(app)
+    app.cli.add_command(jobs)
