@@ -68,11 +68,6 @@ def transaction(form: FlaskForm | None = None, *, flash_errors: bool = True) -> 
     db.session.commit()
 
 
-def commit() -> None:
-    """For writes that cannot fail on a rule (marking notifications read...)."""
-    with transaction():
-        pass
-
 
 # --- Parsing and loading what a URL names -----------------------------------------------
 

@@ -37,6 +37,11 @@ def _terms() -> set[str]:
         vocabulary.ResultsVisibility,
         vocabulary.TextAnswerStatus,
         vocabulary.ConsultationEventKind,
+        vocabulary.RoundPhase,
+        vocabulary.BallotRule,
+        vocabulary.OutcomeRule,
+        vocabulary.Feasibility,
+        vocabulary.OutboxStatus,
     )
     return {member.value for cls in classes for member in cls}
 

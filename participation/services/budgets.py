@@ -716,7 +716,8 @@ def export_pabulib(budget_round: BudgetRound) -> str:
         ("num_projects", len(projects)),
         ("num_votes", len(ballots)),
         ("budget", budget_round.total_amount),
-        ("vote_type", "approval"),
+        # Pabulib's vote type: every ballot, knapsack or not, is a set of approved projects.
+        ("vote_type", BallotRule.APPROVAL.value),
         ("rule", "greedy-threshold" if rule == OutcomeRule.GREEDY else "equalshares"),
         ("date_begin", budget_round.voting_opens_at.strftime("%d.%m.%Y")),
         ("date_end", budget_round.voting_closes_at.strftime("%d.%m.%Y")),
