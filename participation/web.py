@@ -68,7 +68,6 @@ def transaction(form: FlaskForm | None = None, *, flash_errors: bool = True) -> 
     db.session.commit()
 
 
-
 # --- Parsing and loading what a URL names -----------------------------------------------
 
 
