@@ -100,6 +100,12 @@ class Config:
     # Ideas: pre-moderation is on unless switched off.
     IDEAS_PREMODERATION = _bool("IDEAS_PREMODERATION", True)
     IDEAS_PER_PAGE = 20
+    # Public reading pages kept per content version (participation/pagecache.py):
+    # whole pages for anonymous visitors, the shared blocks of the list pages
+    # for everyone. Entries per process, and the longest an entry is kept.
+    PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
+    PAGE_CACHE_ENTRIES = _int("PAGE_CACHE_ENTRIES", 500)
+    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 60)
     # Page numbers offered in lists (deeper pages would cost more): filters,
     # search and the other orders reach the rest.
     IDEAS_MAX_PAGES = 50
@@ -139,6 +145,9 @@ class ProductionConfig(Config):
 
 
 class TestConfig(Config):
+    # Off, so that query counts and plans measure the real work; on in
+    # tests/test_pagecache.py (and with PAGE_CACHE_ENABLED=1 for the whole suite).
+    PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", False)
     TESTING = True
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = "sqlite://"

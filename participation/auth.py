@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import with_expression
 
 from participation.extensions import db, login_manager
@@ -20,19 +21,20 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    # Built once: the header's unread notification count comes in the same SELECT.
+    signed_in_user = (
+        select(User)
+        .options(with_expression(User.unread_notification_count, unread_count_of_user()))
+        .where(User.id == bindparam("uid"))
+        .execution_options(populate_existing=True)
+    )
 
     @login_manager.user_loader
     def load_user(user_id: str):
         uid, _sep, token = user_id.partition(":")
         if not uid.isdigit() or not token:
             return None
-        # The header's unread notification count comes in the same SELECT.
-        user = db.session.get(
-            User,
-            int(uid),
-            options=[with_expression(User.unread_notification_count, unread_count_of_user())],
-            populate_existing=True,
-        )
+        user = db.session.execute(signed_in_user, {"uid": int(uid)}).scalar_one_or_none()
         if user is None or user.is_deleted or user.session_token != token:
             return None
         return user

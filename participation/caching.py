@@ -20,6 +20,7 @@ import os
 from flask import Flask, g, request
 from werkzeug.local import LocalProxy
 
+from participation import pagecache
 from participation.extensions import compress
 
 ONE_YEAR = 365 * 24 * 3600
@@ -68,6 +69,9 @@ def init_app(app: Flask) -> None:
             if version:
                 values["v"] = version
 
+    # The page cache's store hook is registered before Compress's, so it runs
+    # after it and keeps the compressed body (see participation.pagecache).
+    pagecache.init_app(app)
     # Compress's hook is registered first, so it runs after cache_headers
     # (Flask runs after_request hooks in reverse): it sees the ETag, marks it
     # with the encoding and answers 304 to a matching If-None-Match.

@@ -7,39 +7,43 @@ from flask import abort, current_app, render_template, request
 from participation.ideas import bp
 from participation.models import Challenge
 from participation.models.base import utcnow
+from participation.pagecache import render_shared_blocks
 from participation.services import browse
 from participation.urls import public_url
 
 FEED_SIZE = 30
 
 
-def _render_list(
-    template: str,
-    choices: browse.Choices,
-    challenge: Challenge | None = None,
-    **context,
-):
-    filters = browse.parse_filters(request.args, choices, challenge=challenge)
-    filters.endpoint = request.endpoint or "ideas.index"
-    filters.endpoint_args = {"slug": challenge.slug} if challenge is not None else {}
-    page = browse.list_ideas(
-        filters, per_page=_per_page(), max_pages=current_app.config.get("IDEAS_MAX_PAGES")
-    )
-    status = 400 if filters.errors else 200
-    return (
-        render_template(
-            template,
-            filters=filters,
-            page=page,
-            choices=choices,
-            challenge=challenge,
-            status_labels=browse.STATUS_LABELS,
-            sort_labels=browse.SORT_LABELS,
-            whole_region=browse.WHOLE_REGION,
-            **context,
-        ),
-        status,
-    )
+def _render_list(template: str, slug: str | None = None):
+    """A list page. Its blocks are the same for every visitor, so they are kept
+    per URL, language and content version (participation.pagecache): a visitor,
+    signed in or not, costs only the frame until something is written."""
+
+    def build() -> tuple[dict, int]:
+        choices = browse.load_choices()
+        challenge = None
+        if slug is not None:
+            challenge = next((c for c in choices.challenges if c.slug == slug), None)
+            if challenge is None:
+                abort(404)
+        filters = browse.parse_filters(request.args, choices, challenge=challenge)
+        filters.endpoint = request.endpoint or "ideas.index"
+        filters.endpoint_args = {"slug": challenge.slug} if challenge is not None else {}
+        page = browse.list_ideas(
+            filters, per_page=_per_page(), max_pages=current_app.config.get("IDEAS_MAX_PAGES")
+        )
+        context = {
+            "filters": filters,
+            "page": page,
+            "choices": choices,
+            "challenge": challenge,
+            "status_labels": browse.STATUS_LABELS,
+            "sort_labels": browse.SORT_LABELS,
+            "whole_region": browse.WHOLE_REGION,
+        }
+        return context, 400 if filters.errors else 200
+
+    return render_shared_blocks(template, build)
 
 
 def _per_page() -> int:
@@ -49,16 +53,12 @@ def _per_page() -> int:
 @bp.route("/")
 def index():
     """All public ideas, filtered, searched, sorted and paginated from the URL."""
-    return _render_list("ideas/list.html", browse.load_choices())
+    return _render_list("ideas/list.html")
 
 
 @bp.route("/challenge/<slug>")
 def challenge(slug: str):
-    choices = browse.load_choices()
-    found = next((c for c in choices.challenges if c.slug == slug), None)
-    if found is None:
-        abort(404)
-    return _render_list("ideas/challenge.html", choices, challenge=found)
+    return _render_list("ideas/challenge.html", slug=slug)
 
 
 def _feed(challenge: Challenge | None):

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from participation.ideas import bp
 from participation.ideas.forms import CommentForm
-from participation.permissions import can_read_text
+from participation.permissions import can_comment, can_read_text
 from participation.services import comments as comment_service
 from participation.services import ideas as service
 from participation.services.search import similar_ideas
@@ -77,7 +77,10 @@ def detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
             threads=threads,
             discussion=discussion,
             supported=has_supported(current_user, idea),
-            comment_form=comment_form or CommentForm(formdata=None),
+            # Made only for who may comment: a form puts a CSRF token in the
+            # session, and a visitor's page would no longer be shared.
+            comment_form=comment_form
+            or (CommentForm(formdata=None) if can_comment(current_user, idea) else None),
             reply_form=reply_form,
             reply_to=reply_to,
         ),

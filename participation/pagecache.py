@@ -1,0 +1,291 @@
+"""Whole pages for anonymous visitors, rendered once per content version.
+
+Every anonymous visitor of /fr/ideas/?page=2 sees the same bytes until
+something is written. So the public reading pages (the list, a challenge, the
+home page, an idea, a search) are kept per process, as the final response
+(compressed, with its ETag), under a key made of the host, the path with its
+query string and the encoding, and the **content version** they were rendered
+at.
+
+- The content version is a counter shared by every process: a Redis key with
+  REDIS_URL (several app servers), else a small file beside the database (one
+  machine). Any database transaction that wrote something moves it on, after
+  its commit (SQLAlchemy's after_flush / do_orm_execute / after_commit events on
+  the session), so the next request renders again: no visitor sees a count or
+  a status older than the last write.
+- The version is read before the request's first query, and a page is stored
+  under the version read then: a page rendered while a write commits is stored
+  under the older version and never served after the bump.
+- Only anonymous visitors (no user id, no remember-me cookie, no pending
+  flash messages in the session) are served from it, and only responses that
+  caching.py marked as anonymous (Cache-Control: no-cache, with an ETag),
+  200, with no session change: a page that put a CSRF token or a flash in the
+  session is never shared.
+- Entries also expire after PAGE_CACHE_SECONDS (60 s by default), for what
+  changes with time alone (dates relative to today, a phase opening).
+- If Redis is unreachable, the cache is bypassed: pages are rendered as
+  usual.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from hashlib import sha256
+
+from flask import Flask, Response, current_app, g, render_template, request, session
+from flask_babel import get_locale
+from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+# The pages kept: public reading pages whose HTML depends only on the URL and
+# the data (no per-visitor order or seed).
+ENDPOINTS = frozenset(
+    {
+        "main.home",
+        "ideas.index",
+        "ideas.challenge",
+        "ideas.detail",
+        "ideas.feed",
+        "ideas.challenge_feed",
+    }
+)
+# The headers a kept response carries again (the others are set per request by
+# the hooks that run after the cache, such as the security headers).
+KEPT_HEADERS = ("Content-Type", "Content-Encoding", "ETag", "Vary", "Cache-Control")
+VERSION_KEY = "participation:content-version"
+# The blocks of a page that are the same for every visitor, kept for signed-in
+# visitors too (the frame around them, with the visitor's menu, is rendered
+# each time): see render_shared_blocks().
+SHARED_BLOCKS = ("title", "description", "head", "content")
+FRAME = "_shared_blocks.html"
+
+
+class PageCache:
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.max_entries = int(app.config.get("PAGE_CACHE_ENTRIES", 500))
+        self.seconds = float(app.config.get("PAGE_CACHE_SECONDS", 60))
+        self.entries: OrderedDict[tuple, tuple[float, int, bytes, list[tuple[str, str]]]] = (
+            OrderedDict()
+        )
+        self.fragments: OrderedDict[tuple, tuple[float, dict[str, Markup]]] = OrderedDict()
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        digest = sha256(uri.encode()).hexdigest()[:16]
+        self.version_file = app.config.get("PAGE_CACHE_VERSION_FILE") or os.path.join(
+            app.instance_path, f"content-version-{digest}"
+        )
+
+    # The shared content version -------------------------------------------
+
+    def _redis(self):
+        from participation.jobs import redis_connection
+
+        return redis_connection(self.app)
+
+    def version(self) -> int | None:
+        """The current content version, or None when it cannot be read."""
+        if self.app.config.get("REDIS_URL"):
+            from redis.exceptions import RedisError
+
+            try:
+                value = self._redis().get(VERSION_KEY)
+            except RedisError:
+                return None
+            return int(value or 0)
+        try:
+            with open(self.version_file, "rb") as f:
+                return int(f.read() or 0)
+        except FileNotFoundError:
+            return 0
+        except (OSError, ValueError):
+            return None
+
+    def bump(self) -> None:
+        """Move the content version on: every kept page is stale."""
+        self.entries.clear()
+        self.fragments.clear()
+        if self.app.config.get("REDIS_URL"):
+            from redis.exceptions import RedisError
+
+            try:
+                self._redis().incr(VERSION_KEY)
+            except RedisError:
+                self.app.logger.warning("Page cache: Redis unreachable, version not moved on")
+            return
+        os.makedirs(os.path.dirname(self.version_file), exist_ok=True)
+        # A new file renamed over the old one: a reader sees the old or the new
+        # number, never half of it. (Two writers at once may both write n + 1;
+        # both bumped after their commit, so either way the version moved on.)
+        current = self.version() or 0
+        temporary = f"{self.version_file}.{os.getpid()}"
+        with open(temporary, "wb") as f:
+            f.write(str(current + 1).encode())
+        os.replace(temporary, self.version_file)
+
+    # Requests ----------------------------------------------------------------
+
+    def key(self) -> tuple | None:
+        """The request's key, or None when it may not be served from the cache."""
+        if (
+            request.method != "GET"
+            or request.endpoint not in ENDPOINTS
+            or not self.app.config.get("PAGE_CACHE_ENABLED", True)
+        ):
+            return None
+        remember = self.app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        if remember in request.cookies:
+            return None
+        if session.get("_user_id") is not None or session.get("_flashes"):
+            return None
+        encoding = request.headers.get("Accept-Encoding", "")
+        return (request.host, request.full_path, encoding)
+
+    def lookup(self):
+        key = self.key()
+        if key is None:
+            return None
+        version = self.version()
+        if version is None:
+            return None
+        g.page_cache_key = (key, version)
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        stored_at, stored_version, body, headers = entry
+        if stored_version != version or time.monotonic() - stored_at > self.seconds:
+            return None
+        self.entries.move_to_end(key)
+        response = Response(body, headers=headers)
+        response.make_conditional(request)
+        g.page_cache_hit = True
+        return response
+
+    def store(self, response: Response) -> Response:
+        found = g.get("page_cache_key")
+        if (
+            found is None
+            or g.get("page_cache_hit")
+            or response.status_code != 200
+            or response.is_streamed
+            or response.headers.get("Cache-Control") != "no-cache"
+            or "ETag" not in response.headers
+            or session.modified
+        ):
+            return response
+        key, version = found
+        headers = [
+            (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
+        ]
+        self.entries[key] = (time.monotonic(), version, response.get_data(), headers)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.max_entries:
+            self.entries.popitem(last=False)
+        return response
+
+    # Shared blocks ------------------------------------------------------------
+
+    def shared_blocks(self, template: str, build: Callable[[], tuple[dict, int]]):
+        """The SHARED_BLOCKS of `template`, rendered with the context `build()`
+        returns, or kept from an earlier request for the same URL, language and
+        content version; and the status (only 200s are kept)."""
+        key = None
+        if self.app.config.get("PAGE_CACHE_ENABLED", True) and request.method == "GET":
+            version = self.version()
+            if version is not None:
+                key = (str(get_locale()), request.host, request.full_path, template, version)
+        if key is not None:
+            found = self.fragments.get(key)
+            if found is not None and time.monotonic() - found[0] <= self.seconds:
+                self.fragments.move_to_end(key)
+                return found[1], 200
+        context, status = build()
+        blocks = _render_blocks(template, context)
+        if key is not None and status == 200:
+            self.fragments[key] = (time.monotonic(), blocks)
+            while len(self.fragments) > self.max_entries:
+                self.fragments.popitem(last=False)
+        return blocks, status
+
+
+def _render_blocks(template_name: str, context: dict) -> dict[str, Markup]:
+    """Render only the SHARED_BLOCKS of a template that extends base.html."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    template = app.jinja_env.get_template(template_name)
+    app.update_template_context(context)
+    jinja_context = template.new_context(context)
+    # Start the template: its top level runs (imports, the chain of parent
+    # blocks) up to the first piece of the parent's output, then stop.
+    started = template.root_render_func(jinja_context)
+    next(started, None)
+    started.close()
+    return {
+        name: Markup("".join(jinja_context.blocks[name][0](jinja_context)))
+        for name in SHARED_BLOCKS
+        if name in jinja_context.blocks
+    }
+
+
+def render_shared_blocks(template: str, build: Callable[[], tuple[dict, int]]):
+    """A page whose SHARED_BLOCKS are kept per URL, language and content version
+    for every visitor (no visitor-specific content may be in them): `build()`
+    returns the template's context and status, and runs only when they are not
+    kept. The frame (base.html: the visitor's menu) is rendered each time."""
+    blocks, status = page_cache().shared_blocks(template, build)
+    return render_template(FRAME, shared_blocks=blocks), status
+
+
+def page_cache() -> PageCache:
+    return current_app.extensions["page_cache"]
+
+
+def init_app(app: Flask) -> None:
+    """Register the lookup (a before_request hook: call this after the hooks that
+    must still run for a kept page, such as the host check) and the store (an
+    after_request hook: call this before compression is set up, so it runs after
+    it and keeps the compressed body)."""
+    cache = app.extensions["page_cache"] = PageCache(app)
+
+    @app.before_request
+    def serve_kept_page():
+        return cache.lookup()
+
+    @app.after_request
+    def keep_page(response):
+        return cache.store(response)
+
+
+def _cache_of_current_app() -> PageCache | None:
+    from flask import has_app_context
+
+    if not has_app_context():
+        return None
+    return current_app.extensions.get("page_cache")
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, context) -> None:
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    """After each commit of a transaction that wrote, the content version moves on."""
+    if session.info.pop("wrote", False):
+        cache = _cache_of_current_app()
+        if cache is not None:
+            cache.bump()
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop("wrote", None)

@@ -1,0 +1,166 @@
+"""The page cache (participation/pagecache.py): public reading pages are kept per
+content version, and no one ever sees a page older than the last write, a page
+made for someone else, or hidden content.
+
+The rest of the suite runs with the cache off (so that query counts measure the
+real work); here it is on, on SQLite and PostgreSQL, with the content version in
+a file (one machine) and in Redis (several app servers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from participation import create_app
+from participation.extensions import db
+from participation.models import Idea
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    return {
+        **app_config,
+        "PAGE_CACHE_ENABLED": True,
+        "PAGE_CACHE_VERSION_FILE": str(tmp_path / "content-version"),
+    }
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_anonymous_pages_are_kept_until_a_write(
+    client, make_idea, make_user, login, make_client, count_queries
+):
+    idea = make_idea(title="Benches along the canal")
+    for path in ("/en/", "/en/ideas/", f"/en/ideas/{idea.id}", "/nl/ideas/challenge/connected"):
+        first = client.get(path)
+        assert first.status_code == 200, path
+        with count_queries() as counter:
+            again = client.get(path)
+        assert again.status_code == 200
+        assert counter.count == 0, (path, counter.statements)
+        assert again.get_data() == first.get_data()
+        assert again.headers["ETag"] == first.headers["ETag"]
+        assert again.headers["Cache-Control"] == "no-cache"
+
+    # A citizen supports the idea (a write through the app): the very next
+    # anonymous view shows the new count.
+    assert "0 supports" in html(client.get(f"/en/ideas/{idea.id}"))
+    citizen = make_client()
+    login(citizen, make_user())
+    assert citizen.submit(f"/en/ideas/{idea.id}/support", {}).status_code == 302
+    with count_queries() as counter:
+        page = html(client.get(f"/en/ideas/{idea.id}"))
+    assert counter.count > 0
+    assert "1 support" in page
+    # A new idea appears in the list at once.
+    make_idea(title="Shade trees on the Place Flagey")
+    assert "Shade trees on the Place Flagey" in html(client.get("/en/ideas/"))
+
+
+def test_a_kept_page_still_answers_304(client, make_idea):
+    make_idea()
+    first = client.get("/en/ideas/", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip"
+    kept = client.get("/en/ideas/", headers={"Accept-Encoding": "gzip"})
+    assert kept.headers["Content-Encoding"] == "gzip"
+    assert kept.get_data() == first.get_data()
+    again = client.get(
+        "/en/ideas/", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    # Another encoding is another entry, never the gzip bytes.
+    plain = client.get("/en/ideas/", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert b"<html" in plain.get_data()
+
+
+def test_signed_in_visitors_never_get_a_shared_page(
+    client, make_idea, make_user, login, make_client, count_queries
+):
+    make_idea(title="Night buses to the outer municipalities")
+    anonymous = html(client.get("/en/ideas/"))
+    citizen = make_user(display_name="Zoë Vandenberghe")
+    signed = make_client()
+    login(signed, citizen)
+    page = signed.get("/en/ideas/")
+    assert page.headers["Cache-Control"] == "private, no-store"
+    assert "Zoë Vandenberghe" in html(page)
+    assert "Night buses to the outer municipalities" in html(page)
+    # The list's shared blocks are kept: a signed-in view costs only the
+    # visitor (one query), whatever the data.
+    with count_queries() as counter:
+        again = signed.get("/en/ideas/")
+    assert "Zoë Vandenberghe" in html(again)
+    assert counter.count == 1, counter.statements
+    # The anonymous page never shows the signed-in visitor.
+    assert "Zoë Vandenberghe" not in html(client.get("/en/ideas/"))
+    assert html(client.get("/en/ideas/")) == anonymous
+    # The idea page (with the visitor's own support button) is never shared.
+    idea = make_idea(title="Water fountains in the Parc du Cinquantenaire")
+    assert signed.submit(f"/en/ideas/{idea.id}/support", {}).status_code == 302
+    mine = html(signed.get(f"/en/ideas/{idea.id}"))
+    assert "Withdraw my support" in mine
+    assert "Withdraw my support" not in html(client.get(f"/en/ideas/{idea.id}"))
+
+
+def test_flash_messages_are_never_shared(app, make_idea, make_client):
+    make_idea()
+    first, second = make_client(), make_client()
+    second.get("/en/ideas/")  # kept
+    with first.session_transaction() as session:
+        session["_flashes"] = [("info", "A message for the first visitor only")]
+    assert "A message for the first visitor only" in html(first.get("/en/ideas/"))
+    assert "A message for the first visitor only" not in html(second.get("/en/ideas/"))
+    assert "A message for the first visitor only" not in html(first.get("/en/ideas/"))
+
+
+def test_hidden_means_hidden_at_once(client, make_idea, make_user, login, make_client):
+    idea = make_idea(title="Cameras on every corner of the Marolles")
+    assert "Cameras on every corner" in html(client.get("/en/ideas/"))
+    assert client.get(f"/en/ideas/{idea.id}").status_code == 200
+    moderator = make_client()
+    login(moderator, make_user(role="moderator"))
+    hidden = moderator.submit(
+        f"/en/moderation/ideas/{idea.id}/hide",
+        {"reason": "personal_data", "text": "names a person"},
+        page=f"/en/moderation/ideas/{idea.id}",
+    )
+    assert hidden.status_code == 302
+    assert "Cameras on every corner" not in html(client.get("/en/ideas/"))
+    assert "Cameras on every corner" not in html(client.get(f"/en/ideas/{idea.id}"))
+
+
+def _second_server(app):
+    """Another app process on the same database and the same version store."""
+    other = create_app("testing", dict(app.config))
+    return other
+
+
+@pytest.mark.parametrize("store", ["file", "redis"])
+def test_a_write_on_one_server_is_seen_on_the_other(request, app, make_idea, store):
+    if store == "redis":
+        url, _server = request.getfixturevalue("redis_server")
+        app.config["REDIS_URL"] = url
+    idea = make_idea(title="A tram to the Heysel")
+    one = app.test_client()
+    assert "0 supports" in html(one.get(f"/en/ideas/{idea.id}"))
+    assert "0 supports" in html(one.get(f"/en/ideas/{idea.id}"))  # kept on server one
+    other = _second_server(app)
+    with other.app_context():
+        row = db.session.get(Idea, idea.id)
+        row.title = "A tram to the Heysel and the Atomium"
+        db.session.commit()
+    assert "A tram to the Heysel and the Atomium" in html(one.get(f"/en/ideas/{idea.id}"))
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_redis_down_means_no_cache_not_an_error(app, client, make_idea):
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nobody there
+    make_idea(title="Bike lanes on the Petite Ceinture")
+    for _ in range(2):
+        response = client.get("/en/ideas/")
+        assert response.status_code == 200
+        assert "Bike lanes on the Petite Ceinture" in html(response)
