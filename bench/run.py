@@ -244,6 +244,16 @@ def main() -> None:
     with engine.connect() as conn:
         idea = conn.scalar(text("SELECT id FROM ideas ORDER BY comment_count DESC, id LIMIT 1"))
         size = conn.scalar(text("SELECT count(*) FROM ideas"))
+        # The POST bench supports and withdraws on a published idea that takes
+        # supports and is not the bench citizen's own.
+        to_support = conn.scalar(
+            text(
+                "SELECT ideas.id FROM ideas JOIN users ON users.id = ideas.author_id"
+                " WHERE ideas.status = 'published' AND ideas.official_status IS NULL"
+                " AND users.email != :email ORDER BY ideas.id LIMIT 1"
+            ),
+            {"email": BENCH_EMAIL},
+        )
     engine.dispose()
 
     pages = [p for p in PAGES if not args.only or args.only in p[0]]
@@ -268,7 +278,7 @@ def main() -> None:
         cookie, token = log_in(f"http://127.0.0.1:{app_port}")
         base_headers = ["Accept-Encoding: gzip, br"]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-            lua.write(SUPPORT_LUA.replace("{idea}", str(idea + 1)))
+            lua.write(SUPPORT_LUA.replace("{idea}", str(to_support)))
         for _round in range(args.rounds):
             for label, path, signed_in in pages:
                 headers = list(base_headers)

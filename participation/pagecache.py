@@ -8,9 +8,10 @@ query string and the encoding, and the **content version** they were rendered
 at.
 
 - The content version is a counter shared by every process: a Redis key with
-  REDIS_URL (several app servers), else a small file beside the database (one
-  machine). Any database transaction that wrote something moves it on, after
-  its commit (SQLAlchemy's after_flush / do_orm_execute / after_commit events on
+  REDIS_URL (several app servers), else the length of a small file in the
+  instance folder, one byte appended per write (one machine). Any database
+  transaction that wrote something moves it on, after its commit (SQLAlchemy's
+  after_flush / do_orm_execute / after_commit events on
   the session), so the next request renders again: no visitor sees a count or
   a status older than the last write.
 - The version is read before the request's first query, and a page is stored
@@ -97,11 +98,10 @@ class PageCache:
                 return None
             return int(value or 0)
         try:
-            with open(self.version_file, "rb") as f:
-                return int(f.read() or 0)
+            return os.stat(self.version_file).st_size
         except FileNotFoundError:
             return 0
-        except (OSError, ValueError):
+        except OSError:
             return None
 
     def bump(self) -> None:
@@ -116,15 +116,15 @@ class PageCache:
             except RedisError:
                 self.app.logger.warning("Page cache: Redis unreachable, version not moved on")
             return
+        # The version is the file's length: each bump appends one byte, and an
+        # append is atomic between processes, so two writers make two bumps.
+        # (A million writes make a 1 MB file.)
         os.makedirs(os.path.dirname(self.version_file), exist_ok=True)
-        # A new file renamed over the old one: a reader sees the old or the new
-        # number, never half of it. (Two writers at once may both write n + 1;
-        # both bumped after their commit, so either way the version moved on.)
-        current = self.version() or 0
-        temporary = f"{self.version_file}.{os.getpid()}"
-        with open(temporary, "wb") as f:
-            f.write(str(current + 1).encode())
-        os.replace(temporary, self.version_file)
+        fd = os.open(self.version_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, b".")
+        finally:
+            os.close(fd)
 
     # Requests ----------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
@@ -145,17 +145,21 @@ def withdraw_idea(author: Any, idea: Idea) -> Idea:
 # --- Loading -------------------------------------------------------------------
 
 
-def load_idea(idea_id: int) -> Idea | None:
-    """One idea with its author, challenge and municipality (one query)."""
-    return db.session.scalar(
-        select(Idea)
-        .where(Idea.id == idea_id)
-        .options(
-            joinedload(Idea.author),
-            joinedload(Idea.challenge),
-            joinedload(Idea.municipality),
-        )
+_ONE_IDEA = (
+    select(Idea)
+    .where(Idea.id == bindparam("idea_id"))
+    .options(
+        joinedload(Idea.author),
+        joinedload(Idea.challenge),
+        joinedload(Idea.municipality),
     )
+)
+
+
+def load_idea(idea_id: int) -> Idea | None:
+    """One idea with its author, challenge and municipality (one query; the
+    statement is built once)."""
+    return db.session.scalars(_ONE_IDEA, {"idea_id": idea_id}).unique().one_or_none()
 
 
 def revisions(idea: Idea) -> list[IdeaRevision]:

@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from participation.extensions import db
 from participation.models import Idea, Support
@@ -32,7 +33,7 @@ def support_idea(user: Any, idea: Idea) -> bool:
     now = utcnow()
     if not _insert_support(idea.id, user.id, now):
         return False  # already supported (maybe by a concurrent request)
-    db.session.execute(
+    count = db.session.execute(
         update(Idea)
         .where(Idea.id == idea.id)
         .values(
@@ -40,8 +41,11 @@ def support_idea(user: Any, idea: Idea) -> bool:
             # The first support from someone else ends the author's editing.
             locked_at=func.coalesce(Idea.locked_at, now),
         )
+        .returning(Idea.support_count)
         .execution_options(synchronize_session=False)
-    )
+    ).scalar_one()
+    # `idea.support_count` is the new count, without reading the row again.
+    set_committed_value(idea, "support_count", count)
     return True
 
 
@@ -76,12 +80,14 @@ def withdraw_support(user: Any, idea: Idea) -> bool:
     )
     if cast(CursorResult[Any], result).rowcount != 1:
         return False
-    db.session.execute(
+    count = db.session.execute(
         update(Idea)
         .where(Idea.id == idea.id)
         .values(support_count=Idea.support_count - 1)
+        .returning(Idea.support_count)
         .execution_options(synchronize_session=False)
-    )
+    ).scalar_one()
+    set_committed_value(idea, "support_count", count)
     return True
 
 

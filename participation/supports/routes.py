@@ -30,8 +30,8 @@ def _wants_json() -> bool:
     )
 
 
-def _back(idea: Idea) -> str:
-    fallback = url_for("ideas.detail", idea_id=idea.id, _anchor="support")
+def _back(idea_id: int) -> str:
+    fallback = url_for("ideas.detail", idea_id=idea_id, _anchor="support")
     return safe_next(request.form.get("next"), fallback)
 
 
@@ -39,21 +39,22 @@ def _count_label(count: int) -> str:
     return ngettext("%(count)s support", "%(count)s supports", count, count=format_decimal(count))
 
 
-def _result(idea: Idea, supported: bool, message: str, category: str = "success"):
+def _result(idea_id: int, count: int, supported: bool, message: str, category: str = "success"):
+    """The answer after the commit, from what the transaction returned (the
+    idea is not read again)."""
     if _wants_json():
-        count = service.current_count(idea)
         return jsonify(
             supported=supported,
             support_count=count,
             count_label=_count_label(count),
             message=message,
             action=url_for(
-                "supports.unsupport" if supported else "supports.support", idea_id=idea.id
+                "supports.unsupport" if supported else "supports.support", idea_id=idea_id
             ),
             button_label=_("Withdraw my support") if supported else _("Support this idea"),
         )
     flash(message, category)
-    return redirect(_back(idea))
+    return redirect(_back(idea_id))
 
 
 def _refused(idea: Idea, decision: Decision):
@@ -70,7 +71,7 @@ def _refused(idea: Idea, decision: Decision):
         flash(message, "info")
         return redirect(url_for("accounts.login", next=url_for("ideas.detail", idea_id=idea.id)))
     flash(message, "error")
-    return redirect(_back(idea))
+    return redirect(_back(idea.id))
 
 
 def _write_limit():
@@ -84,13 +85,15 @@ def support(idea_id: int):
     decision = can_support(current_user, idea)
     if not decision:
         return _refused(idea, decision)
+    idea_id = idea.id
     with transaction(flash_errors=False) as outcome:
         added = service.support_idea(current_user, idea)
+        count = idea.support_count if added else service.current_count(idea)
     if outcome.failed:  # the rules changed between the check and the insert
         return _refused(idea, getattr(outcome.error, "decision", Decision(Denial.SUPPORTS_CLOSED)))
     if added:
-        return _result(idea, True, _("Thank you: your support is counted."))
-    return _result(idea, True, _("You already support this idea."), "info")
+        return _result(idea_id, count, True, _("Thank you: your support is counted."))
+    return _result(idea_id, count, True, _("You already support this idea."), "info")
 
 
 @bp.route("/<int:idea_id>/unsupport", methods=["POST"])
@@ -100,8 +103,10 @@ def unsupport(idea_id: int):
     decision = can_withdraw_support(current_user, idea)
     if not decision:
         return _refused(idea, decision)
+    idea_id = idea.id
     with transaction():
         removed = service.withdraw_support(current_user, idea)
+        count = idea.support_count if removed else service.current_count(idea)
     if removed:
-        return _result(idea, False, _("Your support is withdrawn."))
-    return _result(idea, False, _("You were not supporting this idea."), "info")
+        return _result(idea_id, count, False, _("Your support is withdrawn."))
+    return _result(idea_id, count, False, _("You were not supporting this idea."), "info")
