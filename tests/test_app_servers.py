@@ -189,6 +189,30 @@ def test_concurrent_supports_across_both_servers_never_double(app, topology, mak
         assert db.session.get(Idea, idea.id).support_count == 4
 
 
+def test_a_page_kept_by_one_server_is_fresh_after_a_write_on_the_other(
+    app, topology, make_user, make_idea
+):
+    """Anonymous pages are kept per content version (participation/pagecache.py);
+    the version lives in the shared Redis, so a support on server b makes
+    server a's kept page stale at once."""
+    idea = make_idea(title="Shared page across servers")
+    page = f"{topology['a']}/en/ideas/{idea.id}"
+    visitor = Browser()
+    for _ in range(3):  # rendered once, then kept by a's workers
+        status, html, headers = visitor.request(page)
+        assert status == 200 and "0 supports" in html
+        assert headers["Cache-Control"] == "no-cache"
+    citizen = make_user(email="fresh-page@example.be")
+    browser = Browser()
+    browser.login(topology["b"], citizen.email)
+    status, html, _headers = browser.request(f"{topology['b']}/en/ideas/{idea.id}")
+    url = f"{topology['b']}/en/ideas/{idea.id}/support"
+    assert browser.request(url, {"csrf_token": csrf_from(html)})[0] == 302
+    for _ in range(3):  # whichever of a's workers answers
+        status, html, _headers = visitor.request(page)
+        assert status == 200 and "1 support" in html, html[:500]
+
+
 def test_a_notification_written_by_one_server_is_delivered_once(
     app, topology, make_user, make_idea, mailbox
 ):
