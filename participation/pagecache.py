@@ -266,15 +266,27 @@ def _cache_of_current_app() -> PageCache | None:
     return current_app.extensions.get("page_cache")
 
 
+# Tables no kept page shows: writing only these leaves the version alone (the
+# mail worker marks outbox rows sent all day long; notifications and email
+# preferences appear only in a signed-in visitor's own pages and menu, which
+# are never kept).
+QUIET_TABLES = frozenset({"outbox_messages", "notifications", "email_preferences"})
+
+
 @event.listens_for(Session, "after_flush")
 def _flushed(session: Session, context) -> None:
-    session.info["wrote"] = True
+    for row in (*session.new, *session.dirty, *session.deleted):
+        if getattr(row, "__tablename__", None) not in QUIET_TABLES:
+            session.info["wrote"] = True
+            return
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _executed(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        state.session.info["wrote"] = True
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) not in QUIET_TABLES:
+            state.session.info["wrote"] = True
 
 
 @event.listens_for(Session, "after_commit")

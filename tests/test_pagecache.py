@@ -164,3 +164,24 @@ def test_redis_down_means_no_cache_not_an_error(app, client, make_idea):
         response = client.get("/en/ideas/")
         assert response.status_code == 200
         assert "Bike lanes on the Petite Ceinture" in html(response)
+
+
+def test_mail_bookkeeping_leaves_kept_pages_alone(app, client, make_idea, count_queries):
+    from participation.models.outbox import OutboxMessage
+
+    make_idea(title="Benches in the Parc de Forest")
+    client.get("/en/ideas/")
+    with app.app_context():
+        version = app.extensions["page_cache"].version()
+        db.session.execute(OutboxMessage.__table__.delete())
+        db.session.commit()
+        assert app.extensions["page_cache"].version() == version
+    with count_queries() as counter:
+        client.get("/en/ideas/")
+    assert counter.count == 0
+    with app.app_context():
+        row = db.session.scalar(db.select(Idea))
+        row.title = "Benches in the Parc de Forest and the Parc Duden"
+        db.session.commit()
+        assert app.extensions["page_cache"].version() == version + 1
+    assert "Parc Duden" in html(client.get("/en/ideas/"))
