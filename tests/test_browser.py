@@ -44,6 +44,7 @@ def test_register_confirm_login_switch_download_delete(live_server, page, mailbo
     page.locator("#confirm").fill(PASSWORD)
     assert page.locator("#language").input_value() == "nl"
     page.locator("#municipality").select_option(label="Sint-Gillis")
+    page.locator("#accept_rules").check()
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert "noor@example.be" in page.locator("main").inner_text()
