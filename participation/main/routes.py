@@ -68,7 +68,7 @@ def privacy():
 @bp.route(f"{PREFIX}/rules")
 def rules():
     """The participation rules: the moderation reasons are the vocabulary's
-    (the system's own "reported" category is explained apart)."""
+    (the category the system gives after several reports is explained apart)."""
     config = current_app.config
     return render_template(
         "main/rules.html",
