@@ -107,6 +107,7 @@ def filters_url(filters, **changes) -> str:
 class FilterChip:
     label: str
     url: str
+    lang: str | None = None  # a label in another language (a language's own name)
 
 
 def active_filter_chips(filters) -> list[FilterChip]:
@@ -130,7 +131,8 @@ def active_filter_chips(filters) -> list[FilterChip]:
     if filters.status:
         chips.append(FilterChip(str(STATUS_LABELS[filters.status]), without(status="")))
     if filters.language:
-        chips.append(FilterChip(str(Language(filters.language).label), without(language="")))
+        language = Language(filters.language)
+        chips.append(FilterChip(language.label, without(language=""), lang=language.value))
     return chips
 
 
