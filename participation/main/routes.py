@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import current_app, redirect, render_template, url_for
 
-from config import Config
+from config import EXAMPLE_CONTACTS
 from participation.i18n import PREFIX, preferred_language
 from participation.main import bp
 from participation.permissions import COMMENT_EDIT_MINUTES
@@ -45,7 +45,7 @@ def about():
 
 def _placeholders(*names: str) -> list[str]:
     """The settings among `names` still at their built-in example value."""
-    return [name for name in names if current_app.config.get(name) == getattr(Config, name)]
+    return [name for name in names if current_app.config.get(name) == EXAMPLE_CONTACTS[name]]
 
 
 @bp.route(f"{PREFIX}/privacy")
