@@ -98,7 +98,7 @@ def test_others_see_only_the_placeholder_on_the_idea_page(story, make_client, lo
         page = html(response)
         assert "Jean Dupont" not in page, role
         assert "hidden by moderation" in page
-        assert 'href="/en/rules"' in page  # the rules it cites, one click away
+        assert 'href="/en/rules">Read the participation rules</a>' in page  # one click away
         # The official response stays public: it is the Region's own words.
         assert RESPONSE in page
         # Nor is the discussion of a hidden idea shown.
