@@ -33,6 +33,19 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+# Placeholders for the contacts the public-service pages show, until the
+# operator sets them in the environment; the pages say so while they are used.
+EXAMPLE_CONTACTS = {
+    "PRIVACY_CONTROLLER": "Région de Bruxelles-Capitale / Brussels Hoofdstedelijk Gewest",
+    "PRIVACY_CONTROLLER_ADDRESS": (
+        "Place Saint-Lazare 2 / Sint-Lazarusplein 2, 1035 Bruxelles / Brussel"
+    ),
+    "PRIVACY_DPO_EMAIL": "dpo@participation.brussels",
+    "MODERATION_CONTACT_EMAIL": "moderation@participation.brussels",
+    "ACCESSIBILITY_CONTACT_EMAIL": "accessibility@participation.brussels",
+}
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -126,6 +139,36 @@ class Config:
 
     # Where `flask opendata export` writes the bulk datasets served under /data/.
     OPENDATA_DIR = os.environ.get("OPENDATA_DIR") or str(INSTANCE_DIR / "opendata")
+
+    # The privacy notice and the accessibility statement (/privacy, /accessibility).
+    # The defaults are placeholders, shown with a note saying so: the operator
+    # sets the real controller, address and contacts in the environment.
+    PRIVACY_CONTROLLER = (
+        os.environ.get("PRIVACY_CONTROLLER") or EXAMPLE_CONTACTS["PRIVACY_CONTROLLER"]
+    )
+    PRIVACY_CONTROLLER_ADDRESS = (
+        os.environ.get("PRIVACY_CONTROLLER_ADDRESS")
+        or EXAMPLE_CONTACTS["PRIVACY_CONTROLLER_ADDRESS"]
+    )
+    PRIVACY_DPO_EMAIL = os.environ.get("PRIVACY_DPO_EMAIL") or EXAMPLE_CONTACTS["PRIVACY_DPO_EMAIL"]
+    MODERATION_CONTACT_EMAIL = (
+        os.environ.get("MODERATION_CONTACT_EMAIL") or EXAMPLE_CONTACTS["MODERATION_CONTACT_EMAIL"]
+    )
+    ACCESSIBILITY_CONTACT_EMAIL = (
+        os.environ.get("ACCESSIBILITY_CONTACT_EMAIL")
+        or EXAMPLE_CONTACTS["ACCESSIBILITY_CONTACT_EMAIL"]
+    )
+    ACCESSIBILITY_AUDIT_DATE = os.environ.get("ACCESSIBILITY_AUDIT_DATE") or "2026-11-22"
+
+    # Retention, in days, enforced by `flask privacy purge` (run it daily) and
+    # shown on the privacy notice. Sent emails: OUTBOX_KEEP_SENT_DAYS above.
+    RETENTION_UNCONFIRMED_ACCOUNT_DAYS = _int("RETENTION_UNCONFIRMED_ACCOUNT_DAYS", 30)
+    RETENTION_FAILED_EMAIL_DAYS = _int("RETENTION_FAILED_EMAIL_DAYS", 90)
+    RETENTION_MODERATION_LOG_DAYS = _int("RETENTION_MODERATION_LOG_DAYS", 730)
+    RETENTION_READ_NOTIFICATION_DAYS = _int("RETENTION_READ_NOTIFICATION_DAYS", 365)
+    # Rate-limit counters (keyed by IP address) expire with their window (at
+    # most an hour); the purge deletes any counter older than this.
+    RETENTION_RATE_LIMIT_HOURS = _int("RETENTION_RATE_LIMIT_HOURS", 24)
 
     # Werkzeug's full-cost scrypt (n=2**15, r=8, p=1). Not read from the
     # environment: only TestConfig lowers it.

@@ -170,6 +170,36 @@ def export_opendata(directory):
     click.echo(f"Written to {target}.")
 
 
+privacy = AppGroup("privacy", help="Personal data past its retention.")
+
+
+@privacy.command("purge")
+def purge_personal_data():
+    """Delete what is kept past its retention (schedule it daily): unconfirmed
+    accounts, old emails, old moderation log entries, read notifications and
+    rate-limit counters (IP addresses). The periods are the RETENTION_*
+    settings, which the privacy notice shows."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from participation.services import privacy as service
+
+    result = service.purge()
+    db.session.commit()
+    click.echo(f"Deleted {result}.")
+    config = current_app.config
+    counters = service.purge_rate_limits(
+        config["RATELIMIT_STORAGE_URI"],
+        config.get("RATELIMIT_KEY_PREFIX", ""),
+        timedelta(hours=int(config["RETENTION_RATE_LIMIT_HOURS"])),
+    )
+    if counters is None:
+        click.echo("Rate-limit counters live in memory and expire with their window.")
+    else:
+        click.echo(f"Deleted rate-limit counters past their retention: {counters}.")
+
+
 def init_app(app: Flask) -> None:
-    for group in (users, demo, translate, opendata):
+    for group in (users, demo, translate, opendata, privacy):
         app.cli.add_command(group)

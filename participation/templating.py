@@ -226,7 +226,7 @@ def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
 
 def init_app(app: Flask) -> None:
     from participation.services.budgets import euros
-    from participation.web import filters_url, public_idea_url
+    from participation.web import active_filter_chips, filters_url, public_idea_url
 
     app.jinja_env.globals.update(
         can=can,
@@ -235,6 +235,7 @@ def init_app(app: Flask) -> None:
         moderation_reason_label=reason_label,
         official_history=official_history,
         filters_url=filters_url,
+        active_filter_chips=active_filter_chips,
         public_idea_url=public_idea_url,
         euro=euros,
         percent=lambda value: format_percent(value or 0, "#,##0.#%"),

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import abort, flash, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -100,6 +101,39 @@ def refusal(decision: Decision, action: str = ""):
 def filters_url(filters, **changes) -> str:
     """A list view's URL with some of its filters changed, e.g. page=2."""
     return url_for(filters.endpoint, **filters.endpoint_args, **filters.args(**changes))
+
+
+@dataclass(frozen=True)
+class FilterChip:
+    label: str
+    url: str
+    lang: str | None = None  # a label in another language (a language's own name)
+
+
+def active_filter_chips(filters) -> list[FilterChip]:
+    """The filters of a list in use, each with the link that removes it (the
+    challenge of a challenge page is the page itself, not a filter)."""
+    from participation.services.browse import STATUS_LABELS
+    from participation.vocabulary import Language
+
+    def without(**changes) -> str:
+        return filters_url(filters, page=1, **changes)
+
+    chips = []
+    if filters.q:
+        chips.append(FilterChip(_("Search: “%(q)s”", q=filters.q), without(q="")))
+    if filters.challenge is not None and "slug" not in filters.endpoint_args:
+        chips.append(FilterChip(filters.challenge.name(), without(challenge="")))
+    if filters.whole_region:
+        chips.append(FilterChip(_("The whole Region"), without(municipality="")))
+    elif filters.municipality is not None:
+        chips.append(FilterChip(filters.municipality.name(), without(municipality="")))
+    if filters.status:
+        chips.append(FilterChip(str(STATUS_LABELS[filters.status]), without(status="")))
+    if filters.language:
+        language = Language(filters.language)
+        chips.append(FilterChip(language.label, without(language=""), lang=language.value))
+    return chips
 
 
 def public_idea_url(idea_id: int) -> str:

@@ -417,6 +417,7 @@ def make_user(app):
                 language=language,
                 email_confirmed_at=utcnow() if confirmed else None,
                 suspended_until=utcnow() + timedelta(days=7) if suspended else None,
+                rules_accepted_at=utcnow(),  # as the register form asks
             )
             db.session.add(user)
             db.session.commit()

@@ -27,6 +27,7 @@ def registration(**overrides) -> dict:
         "confirm": "fietsen-langs-het-kanaal",
         "language": "nl",
         "municipality": "",
+        "accept_rules": "y",
     }
     data.update(overrides)
     return data
@@ -94,6 +95,7 @@ def test_register_creates_an_unconfirmed_citizen_and_mails_a_link(client, mailbo
     assert user.municipality_id == ixelles
     assert user.role == "citizen"
     assert not user.is_confirmed
+    assert user.rules_accepted_at is not None  # the consent, with its time
     assert user.password_hash.startswith("scrypt:")
     assert "fietsen" not in user.password_hash
     message = mailbox.last("lotte@example.be")
@@ -139,6 +141,7 @@ def test_register_with_a_known_email_looks_the_same_and_warns_the_owner(
         ({"language": "de"}, "language", "Not a valid choice"),
         ({"municipality": "9999"}, "municipality", "choose a value from the list"),
         ({"municipality": "ixelles"}, "municipality", "choose a value from the list"),
+        ({"accept_rules": ""}, "accept_rules", "accept the participation rules"),
     ],
 )
 def test_register_bad_input_is_400_keeps_what_was_typed(client, app, overrides, field, message):
@@ -160,6 +163,17 @@ def test_register_bad_input_is_400_keeps_what_was_typed(client, app, overrides, 
         assert 'value="Typed Name"' in body
     assert 'type="password"' in body and data["password"] not in body  # never echoed
     assert count_users(app, "typed@example.be") == 0
+
+
+def test_register_links_the_rules_and_the_privacy_notice_and_keeps_the_consent(client):
+    body = html(client.get("/fr/account/register"))
+    assert 'href="/fr/rules"' in body and 'href="/fr/privacy"' in body
+    assert re.search(r'<input[^>]*id="accept_rules"[^>]*required', body)
+    # Another field in error: the ticked box stays ticked.
+    response = client.submit("/fr/account/register", registration(confirm="autre-chose-encore"))
+    assert response.status_code == 400
+    checkbox = re.search(r'<input[^>]*id="accept_rules"[^>]*>', html(response)).group(0)
+    assert "checked" in checkbox
 
 
 def test_ten_thousand_character_display_name_keeps_the_typed_email(client):

@@ -105,6 +105,7 @@ def test_nul_characters_in_forms_are_refused_clearly(client, make_user):
                 "password": "long-enough-pass-1",
                 "confirm": "long-enough-pass-1",
                 "language": "en",
+                "accept_rules": "y",
             },
         ),
     ]:

@@ -44,6 +44,7 @@ def test_register_confirm_login_switch_download_delete(live_server, page, mailbo
     page.locator("#confirm").fill(PASSWORD)
     assert page.locator("#language").input_value() == "nl"
     page.locator("#municipality").select_option(label="Sint-Gillis")
+    page.locator("#accept_rules").check()
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert "noor@example.be" in page.locator("main").inner_text()
@@ -120,7 +121,17 @@ def test_forms_work_without_javascript(live_server, browser, mailbox):
 
 
 @pytest.mark.parametrize(
-    "path", ["/fr/", "/nl/account/register", "/en/account/login", "/fr/nowhere"]
+    "path",
+    [
+        "/fr/",
+        "/nl/account/register",
+        "/en/account/login",
+        "/fr/nowhere",
+        "/fr/privacy",
+        "/nl/rules",
+        "/en/how-ideas-are-answered",
+        "/fr/accessibility",
+    ],
 )
 def test_no_serious_accessibility_violations(live_server, page, path):
     base, _app = live_server
@@ -154,7 +165,16 @@ def test_pages_reflow_on_a_320px_screen(live_server, browser):
     base, _app = live_server
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
-    for path in ("/fr/", "/nl/account/register", "/en/account/login", "/fr/nowhere"):
+    for path in (
+        "/fr/",
+        "/nl/account/register",
+        "/en/account/login",
+        "/fr/nowhere",
+        "/fr/privacy",
+        "/nl/rules",
+        "/en/how-ideas-are-answered",
+        "/fr/accessibility",
+    ):
         page.goto(base + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, f"{path} is {width}px wide"

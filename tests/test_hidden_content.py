@@ -98,6 +98,7 @@ def test_others_see_only_the_placeholder_on_the_idea_page(story, make_client, lo
         page = html(response)
         assert "Jean Dupont" not in page, role
         assert "hidden by moderation" in page
+        assert 'href="/en/rules">Read the participation rules</a>' in page  # one click away
         # The official response stays public: it is the Region's own words.
         assert RESPONSE in page
         # Nor is the discussion of a hidden idea shown.
@@ -109,6 +110,7 @@ def test_author_and_staff_read_the_hidden_idea_with_the_notice(story, make_clien
         page = html(_client(story, role, make_client, login).get(f"/en/ideas/{story['idea'].id}"))
         assert TITLE in page and "0470 12 34 56" in page, role
         assert "This idea has been hidden by moderation" in page
+        assert 'href="/en/rules">Read the participation rules</a>' in page
 
 
 def test_notifications_and_status_page_no_longer_name_the_hidden_idea(story, make_client, login):

@@ -21,6 +21,7 @@ def register(client, lang: str = "nl", language: str = "nl", **overrides):
         "confirm": "velo-dans-le-parc-royal",
         "language": language,
         "municipality": "",
+        "accept_rules": "y",
     }
     data.update(overrides)
     response = client.submit(f"/{lang}/account/register", data)

@@ -49,6 +49,10 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
     ("main.root", "GET"): ("/", None, everyone(302)),
     ("main.home", "GET"): ("/en/", None, everyone(200)),
     ("main.about", "GET"): ("/en/about", None, everyone(200)),
+    ("main.privacy", "GET"): ("/fr/privacy", None, everyone(200)),
+    ("main.rules", "GET"): ("/nl/rules", None, everyone(200)),
+    ("main.answers", "GET"): ("/en/how-ideas-are-answered", None, everyone(200)),
+    ("main.accessibility", "GET"): ("/fr/accessibility", None, everyone(200)),
     # Accounts
     ("accounts.register", "GET"): (
         "/en/account/register",

@@ -358,6 +358,10 @@ def test_pages_have_no_inline_script_or_style(client, make_user, login, mailbox)
     anonymous = [
         "/fr/",
         "/nl/about",
+        "/fr/privacy",
+        "/nl/rules",
+        "/en/how-ideas-are-answered",
+        "/fr/accessibility",
         "/en/account/register",
         "/fr/account/login?next=/fr/account/profile",
         "/nl/account/reset",

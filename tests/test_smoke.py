@@ -14,6 +14,7 @@ def test_register_confirm_login(client, mailbox, app):
             "confirm": "fietsen-langs-de-kanaal",
             "language": "nl",
             "municipality": "",
+            "accept_rules": "y",
         },
     )
     assert response.status_code == 200, response.get_data(as_text=True)

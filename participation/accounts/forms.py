@@ -90,6 +90,12 @@ class RegisterForm(FlaskForm):
     confirm = confirm_password_field()
     language = language_field()
     municipality = MunicipalityField(_l("Home municipality (optional)"))
+    accept_rules = BooleanField(
+        _l("I accept the participation rules"),
+        validators=[
+            DataRequired(message=_l("Please accept the participation rules to create an account."))
+        ],
+    )
 
 
 class LoginForm(FlaskForm):

@@ -67,6 +67,7 @@ def register():
             form.password.data,
             form.language.data,
             form.municipality.data,
+            rules_accepted=bool(form.accept_rules.data),
         )
         if result.user is not None:
             service.queue_confirmation(result.user)

@@ -40,6 +40,9 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When the participation rules were accepted, on the register form
+    # (NULL: accounts made before the rules were asked for, or by the CLI).
+    rules_accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
     suspended_until: Mapped[datetime | None] = mapped_column(DateTime)
     # Banned by a moderator: no end date, lifted only by another action.

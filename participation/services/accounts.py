@@ -59,11 +59,14 @@ def register(
     municipality_id: int | None = None,
     *,
     password_hash: str | None = None,
+    rules_accepted: bool = False,
 ) -> Registration:
     """Create an unconfirmed citizen. If the email is taken, create nothing and
     return the existing account, so the caller can warn its owner by mail
     without telling the visitor. `password_hash`: a hash of `password` made
-    earlier, for many accounts with one password (the demo data)."""
+    earlier, for many accounts with one password (the demo data).
+    `rules_accepted`: the participation rules were accepted (the register
+    form asks for it); the time is kept on the account."""
     email = normalize_email(email)
     problem = password_problem(password, email, display_name)
     if problem:
@@ -78,6 +81,7 @@ def register(
         language=language,
         municipality_id=municipality_id,
         role=Role.CITIZEN,
+        rules_accepted_at=utcnow() if rules_accepted else None,
     )
     db.session.add(user)
     db.session.flush()
