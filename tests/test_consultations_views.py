@@ -220,7 +220,8 @@ def test_results_after_closing_with_chart_table_and_downloads(
     assert page.status_code == 200
     assert counter.count <= 12, counter.statements
     body = html(page)
-    assert "50 %" in body and "25 %" in body  # 2 of 4, 1 of 4
+    # 2 of 4, 1 of 4, in French: a no-break space before "%" (GLOSSARY.md)
+    assert "50\u00a0%" in body and "25\u00a0%" in body
     assert "<img" in body and ".svg" in body
     svg_url = re.search(r'src="([^"]+/results/[0-9]+\.svg)"', body).group(1)
     chart = visitor.get(svg_url)

@@ -69,7 +69,7 @@ CHALLENGES = [
             "des données personnelles bien protégées."
         ),
         (
-            "Straten en openbare ruimten waar je je veilig voelt, veilige oversteekplaatsen en "
+            "Straten en openbare ruimten waar u zich veilig voelt, veilige oversteekplaatsen en "
             "goed beschermde persoonsgegevens."
         ),
         (
