@@ -9,9 +9,9 @@ official answers.
 `load()` tells that story through the same services people go through:
 register and confirm, set a role, propose, approve or reject, support,
 comment, report (ideas and comments), hide, restore, suspend, mark a duplicate,
-answer officially, withdraw. Each step runs at its own moment of the last 60 days (clock_at), so
-counters, the moderation log and notifications are what the services make of
-them. No email is sent: the addresses are not real.
+answer officially, withdraw. Each step runs at its own moment of the last 60
+days (clock_at), so counters, the moderation log and notifications are what the
+services make of them. No email is sent: the addresses are not real.
 
 Running it again creates nothing new: accounts are found by email, ideas by
 title, and an idea's story is told only when the idea is created.

@@ -164,6 +164,7 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 # narrow no-break space before ";", "!" and "?"; and a no-break space after "«".
 FRENCH_SPACE_BEFORE = {":": NBSP, "»": NBSP, ";": NNBSP, "!": NNBSP, "?": NNBSP}
 BRANDS = ("Villo!",)
+ENDS_A_PHRASE = ("", " ", "\n", NBSP, NNBSP, "<", '"', ")", ".", ",", "»")
 
 
 def french_typography_errors(text: str) -> list[str]:
@@ -185,7 +186,7 @@ def french_typography_errors(text: str) -> list[str]:
             continue
         if before.isspace() or before in (NBSP, NNBSP):
             errors.append(around)  # an ordinary (or the wrong) space
-        elif after in ("", " ", "\n", "<", '"', ")") and not text[i + 1 : i + 3] == "//":
+        elif after in ENDS_A_PHRASE and text[i + 1 : i + 3] != "//":
             # No space at all before a sign that ends a phrase; a URL ("https://",
             # "?page=2") or an HTML entity ("&amp;") is followed by more text.
             if not re.search(r"&#?\w+$", text[:i]):
@@ -209,6 +210,7 @@ def test_french_typography_checker_catches_what_it_should():
     assert french_typography_errors("Vraiment\u00a0?")  # the wide space before "?"
     assert french_typography_errors("« titre »")
     assert french_typography_errors("Merci !")
+    assert french_typography_errors("«\u00a0Vraiment?\u00a0»")
     assert not french_typography_errors("Statut\u00a0: «\u00a0%(title)s\u00a0»\u202f; ok\u202f!")
     assert not french_typography_errors("[a](https://x.be) /ideas/?page=2 &amp; Villo! ici")
 
