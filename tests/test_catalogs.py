@@ -241,7 +241,7 @@ BANNED = {
     ],
     "nl": [
         r"gelijkaardig",
-        r"\bMelden\b|(?<![Aa]an te )\bmelden\b",
+        r"\bMelden\b|(?<![Aa]an te )\bmelden\b|\b[Gg]emeld",  # report: rapporteren
         r"\bdubbel\b",
         r"\b(?:voor|uw|mijn|geen|veel|de|totale|nieuwe)\s+steun\b",
         r"^Steun(?: in| afgesloten|$)",
