@@ -227,6 +227,7 @@ def test_results_after_closing_with_chart_table_and_downloads(
     chart = visitor.get(svg_url)
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
     assert b"<script" not in chart.data and b"http://kozea" not in chart.data
+    assert "50\u00a0%" in chart.data.decode()  # a French chart, French percentages
     assert "unsafe-inline" in chart.headers["Content-Security-Policy"]
     results_csv = visitor.get(f"/fr/consultations/{cid}/results.csv")
     rows = list(csv.reader(io.StringIO(results_csv.data.decode("utf-8-sig")), delimiter=";"))
