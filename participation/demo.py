@@ -8,10 +8,10 @@ official answers.
 
 `load()` tells that story through the same services people go through:
 register and confirm, set a role, propose, approve or reject, support,
-comment, report, hide, restore, suspend, mark a duplicate, answer officially,
-withdraw. Each step runs at its own moment of the last 60 days (clock_at), so
-counters, the moderation log and notifications are what the services make of
-them. No email is sent: the addresses are not real.
+comment, report (ideas and comments), hide, restore, suspend, mark a duplicate,
+answer officially, withdraw. Each step runs at its own moment of the last 60
+days (clock_at), so counters, the moderation log and notifications are what the
+services make of them. No email is sent: the addresses are not real.
 
 Running it again creates nothing new: accounts are found by email, ideas by
 title, and an idea's story is told only when the idea is created.
@@ -230,6 +230,16 @@ class Loader:
             marked = self.now - timedelta(days=duplicate["days_ago"])
             ends.append(marked)
             step(marked, lambda: self.mark_duplicate(idea, duplicate))
+        for report in row.get("reports", []):  # reports on the idea itself
+            reported = self.now - timedelta(days=report["days_ago"])
+            if report.get("hides"):  # the report that reaches the threshold
+                ends.append(reported)
+            step(reported, self.report(idea, report))
+        for decision in row.get("moderation", []):
+            decided = self.now - timedelta(days=decision["days_ago"])
+            if decision["action"] == "hide":
+                ends.append(decided)
+            step(decided, lambda decision=decision: self.moderate(idea, decision))
         for answer in row.get("official", []):
             answered = self._ago(answer["days_ago"])
             if answer["status"] in CLOSED_OFFICIAL_STATUSES:
@@ -273,6 +283,9 @@ class Loader:
     def support(self, idea: Idea, user: User) -> Callable[[], None]:
         return lambda: supports.support_idea(user, idea)
 
+    def report(self, item: Idea | Comment, report: dict[str, Any]) -> Callable[[], None]:
+        return lambda: reports.report_item(self.users[report["by"]], item, report["reason"])
+
     def answer(self, idea: Idea, answer: dict[str, Any]) -> Callable[[], None]:
         return lambda: officials.set_official_status(
             self.official, idea, answer["status"], answer["response"]
@@ -314,26 +327,25 @@ class Loader:
         decision = thread.get("moderation")
         slots = len(events) + (1 if decision else 0) + 1
         for n, report in enumerate(events, start=1):
-
-            def flag(report=report) -> None:
-                reports.report_item(self.users[report["by"]], holder["comment"], report["reason"])
-
-            step(at + (end - at) * n / slots, flag)
+            step(
+                at + (end - at) * n / slots,
+                lambda report=report: self.report(holder["comment"], report)(),
+            )
         if decision:
             step(
                 at + (end - at) * (slots - 1) / slots,
                 lambda: self.moderate(holder["comment"], decision),
             )
 
-    def moderate(self, comment: Comment, decision: dict[str, Any]) -> None:
+    def moderate(self, item: Idea | Comment, decision: dict[str, Any]) -> None:
         action, text = decision["action"], decision.get("text")
         if action == "hide":
-            moderation.hide_item(self.moderator, comment, decision["reason"], text)
+            moderation.hide_item(self.moderator, item, decision["reason"], text)
         elif action == "restore":
-            if comment.status == CommentStatus.HIDDEN:  # hidden after enough reports
-                moderation.restore_item(self.moderator, comment, text)
+            if item.status in (CommentStatus.HIDDEN, IdeaStatus.HIDDEN):  # after reports
+                moderation.restore_item(self.moderator, item, text)
         elif action == "suspend_author":
-            author = db.session.get(User, comment.author_id)
+            author = db.session.get(User, item.author_id)
             moderation.suspend_user(
                 self.moderator, author, decision["days"], decision["reason"], text, True
             )

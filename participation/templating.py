@@ -224,6 +224,14 @@ def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
     )
 
 
+def format_share(value: float | None) -> str:
+    """A share as a percentage with at most one decimal, in the locale's pattern
+    (45,6 % in French, with its no-break space)."""
+    pattern = get_locale().percent_formats[None].pattern
+    head, zero, tail = pattern.partition("0")
+    return format_percent(value or 0, f"{head}0.#{tail}" if zero else pattern)
+
+
 def init_app(app: Flask) -> None:
     from participation.services.budgets import euros
     from participation.web import active_filter_chips, filters_url, public_idea_url
@@ -238,7 +246,7 @@ def init_app(app: Flask) -> None:
         active_filter_chips=active_filter_chips,
         public_idea_url=public_idea_url,
         euro=euros,
-        percent=lambda value: format_percent(value or 0, "#,##0.#%"),
+        percent=format_share,
         **VOCABULARY,
         idea_url=idea_url,
         url_for_id=url_for_id,

@@ -137,7 +137,7 @@ def test_deleted_author_is_a_former_participant(app, client, world):
         db.session.commit()
     idea = world["ideas"]["published"]
     _, body = get_json(client, f"/api/v1/ideas/{idea.id}?lang=nl")
-    assert body["author"] == {"display_name": "Voormalige deelnemer"}
+    assert body["author"] == {"display_name": "Voormalig deelnemer"}
 
 
 def test_filters_and_a_cursor_like_the_site(app, client, make_idea):

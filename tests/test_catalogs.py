@@ -155,3 +155,122 @@ def test_compiled_catalog_matches(lang):
     expected = {key(m.id): key(m.string) for m in catalog if m.id and not m.fuzzy}
     actual = {key(m.id): key(m.string) for m in compiled if m.id}
     assert actual == expected, f"{lang}: messages.mo is stale: run flask translate compile"
+
+
+# --- Typography and words (issue 10; participation/translations/GLOSSARY.md) ------------
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+# The space French puts before each sign: a no-break space before ":" and "»", a
+# narrow no-break space before ";", "!" and "?"; and a no-break space after "«".
+FRENCH_SPACE_BEFORE = {":": NBSP, "»": NBSP, ";": NNBSP, "!": NNBSP, "?": NNBSP}
+BRANDS = ("Villo!",)
+ENDS_A_PHRASE = ("", " ", "\n", NBSP, NNBSP, "<", '"', ")", ".", ",", "»")
+
+
+def french_typography_errors(text: str) -> list[str]:
+    """Each place in `text` where French typography is not kept, shown in context."""
+    errors = []
+    for brand in BRANDS:
+        text = text.replace(brand, "Villo")
+    for i, sign in enumerate(text):
+        around = text[max(0, i - 15) : i + 15]
+        if sign == "«":
+            if text[i + 1 : i + 2] != NBSP:
+                errors.append(around)
+            continue
+        wanted = FRENCH_SPACE_BEFORE.get(sign)
+        if wanted is None or i == 0:
+            continue
+        before, after = text[i - 1], text[i + 1 : i + 2]
+        if before == wanted:
+            continue
+        if before.isspace() or before in (NBSP, NNBSP):
+            errors.append(around)  # an ordinary (or the wrong) space
+        elif after in ENDS_A_PHRASE and text[i + 1 : i + 3] != "//":
+            # No space at all before a sign that ends a phrase; a URL ("https://",
+            # "?page=2") or an HTML entity ("&amp;") is followed by more text.
+            if not re.search(r"&#?\w+$", text[:i]):
+                errors.append(around)
+    return errors
+
+
+def _msgstrs(lang: str):
+    for message in _catalog(lang):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        for msgid, string in zip(ids * len(strings), strings, strict=False):
+            yield msgid, string or ""
+
+
+def test_french_typography_checker_catches_what_it_should():
+    assert french_typography_errors("Statut : accepté")  # ordinary space
+    assert french_typography_errors("Statut: accepté")  # no space
+    assert french_typography_errors("Vraiment\u00a0?")  # the wide space before "?"
+    assert french_typography_errors("« titre »")
+    assert french_typography_errors("Merci !")
+    assert french_typography_errors("«\u00a0Vraiment?\u00a0»")
+    assert not french_typography_errors("Statut\u00a0: «\u00a0%(title)s\u00a0»\u202f; ok\u202f!")
+    assert not french_typography_errors("[a](https://x.be) /ideas/?page=2 &amp; Villo! ici")
+
+
+def test_french_catalog_keeps_french_typography():
+    """A no-break space before ":" and "»" and after "«", a narrow no-break space
+    before ";", "!" and "?", in every French msgstr (issue 10: "Nouveau statut" and
+    ": Acceptée" must not end up on separate lines)."""
+    wrong = [
+        (msgid, error)
+        for msgid, string in _msgstrs("fr")
+        for error in french_typography_errors(string)
+    ]
+    assert not wrong, f"fr: {len(wrong)} signs without their no-break space: {wrong[:10]}"
+
+
+# Variants the glossary replaced: one term per concept in each language.
+BANNED = {
+    "fr": [
+        r"Soutiens clôturés",
+        r"\brefusées?\b",  # an idea is "rejetée" (the moderation verb is "rejeter")
+        r"^Responsable$",
+        r"^Principal$",
+        r"^Tout le monde$",
+        r"\bRôle de\b",
+        r"\b(?:de|que|le|la) %\((?:name|place|email)\)s",  # "de Oumar", "de Anderlecht"
+        r"\bsmart city\b(?!\u00a0»)",
+    ],
+    "nl": [
+        r"gelijkaardig",
+        r"\bMelden\b|(?<![Aa]an te )\bmelden\b|\b[Gg]emeld",  # report: rapporteren
+        r"\bdubbel\b",
+        r"\b(?:voor|uw|mijn|geen|veel|de|totale|nieuwe)\s+steun\b",
+        r"^Steun(?: in| afgesloten|$)",
+        r"\bpubliek(?:e)?\b",
+        r"\bVoormalige deelnemer|\bvoormalige deelnemer",
+        r"Kies een nieuw:",
+        r"smart city",
+        r"\b(?:je|jij|jou|jouw|jullie)\b",
+        r"^Antwoorden$",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_catalog_keeps_to_the_glossary(lang):
+    patterns = [re.compile(p) for p in BANNED[lang]]
+    wrong = [
+        (msgid, string)
+        for msgid, string in _msgstrs(lang)
+        for pattern in patterns
+        if pattern.search(string)
+    ]
+    assert not wrong, f"{lang}: words the glossary replaced: {wrong[:10]}"
+
+
+def test_glossary_lists_the_terms_the_catalogs_use():
+    glossary = (TRANSLATIONS / "GLOSSARY.md").read_text(encoding="utf-8")
+    french = {m.id: m.string for m in _catalog("fr") if m.id}
+    dutch = {m.id: m.string for m in _catalog("nl") if m.id}
+    for msgid in ("Report", "Duplicate", "Official response", "Official", "Hide", "Reject"):
+        assert french[msgid].lower() in glossary.lower(), (msgid, french[msgid])
+        assert dutch[msgid].lower() in glossary.lower(), (msgid, dutch[msgid])

@@ -220,12 +220,14 @@ def test_results_after_closing_with_chart_table_and_downloads(
     assert page.status_code == 200
     assert counter.count <= 12, counter.statements
     body = html(page)
-    assert "50 %" in body and "25 %" in body  # 2 of 4, 1 of 4
+    # 2 of 4, 1 of 4, in French: a no-break space before "%" (GLOSSARY.md)
+    assert "50\u00a0%" in body and "25\u00a0%" in body
     assert "<img" in body and ".svg" in body
     svg_url = re.search(r'src="([^"]+/results/[0-9]+\.svg)"', body).group(1)
     chart = visitor.get(svg_url)
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
     assert b"<script" not in chart.data and b"http://kozea" not in chart.data
+    assert "50\u00a0%" in chart.data.decode()  # a French chart, French percentages
     assert "unsafe-inline" in chart.headers["Content-Security-Policy"]
     results_csv = visitor.get(f"/fr/consultations/{cid}/results.csv")
     rows = list(csv.reader(io.StringIO(results_csv.data.decode("utf-8-sig")), delimiter=";"))

@@ -203,9 +203,10 @@ def test_demo_goes_through_the_services(app, runner, mailbox):
         restored = db.session.scalars(
             select(ModerationAction).where(ModerationAction.action == "restore")
         ).all()
-        assert restored and all(
-            db.session.get(Comment, r.target_id).status == "visible" for r in restored
-        )
+        assert {r.target_type for r in restored} == {"comment", "idea"}
+        for r in restored:
+            item = db.session.get(Comment if r.target_type == "comment" else Idea, r.target_id)
+            assert item.status in ("visible", "published"), r
         suspended = _user("trottideals@demo.brussels")
         assert suspended.is_suspended and not suspended.is_banned
         assert _idea("Wie kent een goede loodgieter in Ganshoren?").status == "rejected"
@@ -227,6 +228,43 @@ def test_demo_goes_through_the_services(app, runner, mailbox):
         for email in ("moderator@demo.brussels", "official@demo.brussels"):
             assert _user(email).is_confirmed
 
+        # Ideas too: one hidden by a moderator, one hidden after reports and
+        # restored (its author told both times), one with reports waiting.
+        hidden = _idea("Faire enlever les voitures ventouses de l'avenue Van Volxem")
+        assert hidden.status == "hidden" and hidden.published_at is not None
+        flagey = _idea("Overdekte stallingen voor bakfietsen aan het Flageyplein")
+        assert flagey.status == "published"
+        assert db.session.scalars(
+            select(ModerationAction.action)
+            .where(ModerationAction.target_type == "idea", ModerationAction.target_id == flagey.id)
+            .order_by(ModerationAction.created_at)
+        ).all() == ["approve", "auto_hide", "restore"]
+        jan = _user("jan@demo.brussels")
+        assert {"idea_hidden", "idea_restored"} <= set(
+            db.session.scalars(select(Notification.kind).where(Notification.recipient_id == jan.id))
+        )
+        from participation.services.moderation import reported_items
+
+        council = _idea("Filmer et diffuser en direct les conseils communaux")
+        assert council.status == "published"
+        waiting = {(r.item.__class__.__name__, r.item.id) for r in reported_items()}
+        assert ("Idea", council.id) in waiting
+        assert any(kind == "Comment" for kind, _id in waiting)
+
+        # Every official status, and several ideas with a history of answers.
+        from participation.vocabulary import OfficialStatus
+
+        assert statuses == set(OfficialStatus)
+        answered_twice = db.session.scalar(
+            select(func.count()).select_from(
+                select(OfficialStatusChange.idea_id)
+                .group_by(OfficialStatusChange.idea_id)
+                .having(func.count() >= 2)
+                .subquery()
+            )
+        )
+        assert answered_twice >= 3
+
         # The places are right (issue 10): the Bois de la Cambre is in the City of
         # Brussels, the Gare du Midi in Saint-Gilles.
         def place(title_start: str) -> str:
@@ -235,3 +273,87 @@ def test_demo_goes_through_the_services(app, runner, mailbox):
 
         assert place("Fermer la traversée du Bois de la Cambre") == "bruxelles"
         assert place("Sécuriser les abords de la gare de Bruxelles-Midi") == "saint-gilles"
+
+
+# Where each landmark the demo names lies (issue 10: the Bois de la Cambre is in
+# the City of Brussels, the Gare du Midi and the rue de France in Saint-Gilles and
+# Anderlecht, Etterbeek station in Ixelles).
+LANDMARKS = {
+    "Bois de la Cambre": {"bruxelles"},
+    "Midi": {"saint-gilles", "anderlecht"},
+    "rue de France": {"saint-gilles", "anderlecht"},
+    "station Etterbeek": {"ixelles"},
+    "Etterbeek station": {"ixelles"},
+    "Flagey": {"ixelles"},
+    "chaussée de Wavre": {"ixelles", "etterbeek", "auderghem"},
+    "parvis de Saint-Gilles": {"saint-gilles"},
+    "Schaarbeek": {"schaerbeek"},
+    "Schaerbeek": {"schaerbeek"},
+    "Josaphat": {"schaerbeek"},
+    "Boudewijnpark": {"jette"},
+    "Rouge-Cloître": {"auderghem"},
+    "Stockel": {"woluwe-saint-pierre"},
+    "avenue de Tervueren": {"woluwe-saint-pierre", "woluwe-saint-lambert", "etterbeek"},
+    "chaussée d'Alsemberg": {"uccle", "forest", "saint-gilles"},
+    "chaussée de Ninove": {"molenbeek-saint-jean", "anderlecht"},
+    "chaussée de Mons": {"anderlecht"},
+    "Keizer Karel": {"ganshoren", "berchem-sainte-agathe"},
+    "rue de Brabant": {"saint-josse-ten-noode", "schaerbeek"},
+    "Van Volxem": {"forest"},
+    "Evere": {"evere"},
+    "Ganshoren": {"ganshoren", "koekelberg"},
+    "Berchem": {"berchem-sainte-agathe"},
+    "Woluwe": {"woluwe-saint-lambert", "woluwe-saint-pierre"},
+}
+
+
+def test_demo_ideas_are_where_their_landmarks_are():
+    from participation.demo import DATA
+
+    checked = 0
+    for row in DATA["ideas"]:
+        for landmark, places in LANDMARKS.items():
+            if landmark in row["title"] or landmark in row["body"].split("\n")[0]:
+                assert row.get("place") in places, (row["title"], landmark, row.get("place"))
+                checked += 1
+    assert checked >= 20
+
+
+def _texts(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_demo_texts_address_residents_formally_and_keep_french_typography(app):
+    """Dutch says "u", never "je/jij/jouw", in the Dutch ideas, the Region's answers
+    and the challenge descriptions; the Region's French texts keep their no-break
+    spaces (GLOSSARY.md)."""
+    import re
+
+    from participation.demo import DATA
+    from participation.models import Challenge
+
+    informal = re.compile(r"\b(?:je|jij|jou|jouw|jullie)\b", re.IGNORECASE)
+    with app.app_context():
+        dutch = [c.description_nl for c in db.session.scalars(select(Challenge))]
+    assert len(dutch) == 4
+    region = []  # what the Region writes: answers and moderation texts
+    for row in DATA["ideas"]:
+        if row["language"] == "nl":
+            dutch += [row["title"], row["body"]]
+        region += [a["response"] for a in row.get("official", [])]
+        region += list(_texts([row.get("rejection"), row.get("duplicate_of")]))
+        region += list(_texts(row.get("moderation", [])))
+        region += [
+            c["moderation"].get("text", "") for c in row.get("comments", []) if "moderation" in c
+        ]
+    assert not [t for t in dutch if informal.search(t)]
+    french = [t for t in region if re.search(r"\b(?:les|une|est|des)\b", t)]
+    assert len(french) >= 5
+    assert not [t for t in french if re.search(r"[ ][:;!?»]|« ", t)]

@@ -177,6 +177,22 @@ def test_dates_and_numbers_follow_the_locale(app, lang, long_date, number):
         assert render_template_string("{{ none|date }}", none=None) == ""
 
 
+@pytest.mark.parametrize(
+    ("lang", "share", "amount"),
+    [
+        ("fr", "45,6\u00a0%", "1\u202f500\u202f000\u00a0€"),
+        ("nl", "45,6%", "€\u00a01.500.000"),
+        ("en", "45.6%", "€1,500,000"),
+    ],
+)
+def test_percentages_and_euros_follow_the_locale(app, lang, share, amount):
+    """French puts its no-break space before "%" and "€" (GLOSSARY.md); the
+    amount comes after the number in French, before it in Dutch and English."""
+    with app.test_request_context(f"/{lang}/"), force_locale(lang):
+        assert render_template_string("{{ percent(v) }}", v=0.456) == share
+        assert render_template_string("{{ euro(v) }}", v=1_500_000) == amount
+
+
 def test_datetime_is_shown_in_brussels_time(app):
     with app.test_request_context("/fr/"), force_locale("fr"):
         shown = render_template_string("{{ d|datetime('short') }}", d=datetime(2026, 7, 1, 10, 0))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import warnings
 from datetime import timedelta
 
@@ -172,6 +173,9 @@ def test_statistics_page_in_each_language(client, world, lang):
     assert body.count("<table") == 3 and body.count("<caption") == 3
     assert f'src="/{lang}/stats/weekly.svg"' in body
     assert {"fr": "Ixelles", "nl": "Elsene", "en": "Ixelles"}[lang] in body
+    # The share of answered ideas in the language's own format ("45,6 %" in French).
+    share = {"fr": "[0-9,]+\u00a0%", "nl": "[0-9,]+%", "en": "[0-9.]+%"}[lang]
+    assert re.search(f'class="figure">{share}<', body), lang
 
 
 def test_statistics_page_has_a_fixed_query_count(app, client, make_idea, count_queries):

@@ -28,7 +28,7 @@ CHALLENGES = [
         ),
         (
             "Eenvoudige onlinediensten, goede internettoegang voor iedereen en nuttige gegevens "
-            "om je te verplaatsen en in de stad te leven."
+            "om u te verplaatsen en in de stad te leven."
         ),
         (
             "Simple online services, good internet access for everyone, and useful data for "
@@ -69,7 +69,7 @@ CHALLENGES = [
             "des données personnelles bien protégées."
         ),
         (
-            "Straten en openbare ruimten waar je je veilig voelt, veilige oversteekplaatsen en "
+            "Straten en openbare ruimten waar u zich veilig voelt, veilige oversteekplaatsen en "
             "goed beschermde persoonsgegevens."
         ),
         (

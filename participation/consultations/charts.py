@@ -8,6 +8,7 @@ import re
 import sys
 
 import pygal
+from babel.numbers import format_percent
 from flask_babel import gettext as _
 from pygal.style import Style
 
@@ -59,7 +60,8 @@ def question_chart(result: QuestionResult, language: str) -> bytes | None:
         height=max(220, 56 * len(values) + 60),
         show_legend=False,
         print_values=True,
-        value_formatter=lambda v: f"{v:.0f} %" if language != "en" else f"{v:.0f}%",
+        # The language's own pattern: "45 %" with a no-break space in French.
+        value_formatter=lambda v: format_percent(v / 100, locale=language),
         range=(0, 100),
         show_y_guides=False,
         truncate_label=-1,

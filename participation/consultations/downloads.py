@@ -107,7 +107,7 @@ def answers_csv(consultation, language: str) -> bytes:
     time, no municipality below the small-cell threshold."""
     questions, rows = service.anonymous_rows(consultation, language)
     buffer, writer = _writer(language)
-    writer.writerow([f"{_('License')}: {LICENSE}"])
+    writer.writerow([_("License: %(license)s", license=LICENSE)])
     writer.writerow([_("Municipality")] + [q.text(language) for q in questions])
     for row in rows:
         writer.writerow([spreadsheet_safe(v) for v in row])

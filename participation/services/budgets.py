@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from flask_babel import format_currency
+from flask_babel import format_currency, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -50,8 +50,10 @@ LICENCE = "CC BY 4.0"
 
 
 def euros(amount: int) -> str:
-    """An amount in whole euros, in the current locale (€ 1.500, 1 500 €...)."""
-    return format_currency(amount, "EUR", format="¤#,##0", currency_digits=False)
+    """An amount in whole euros, in the current locale's pattern (€ 1.500 in Dutch,
+    1 500 € in French, with its no-break spaces), without cents."""
+    pattern = get_locale().currency_formats["standard"].pattern.replace(".00", "")
+    return format_currency(amount, "EUR", format=pattern, currency_digits=False)
 
 
 def _clean(text: str | None) -> str:
