@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation import vocabulary
+from participation.i18n import format_locale
 from participation.permissions import can
 
 # A stand-in id: URLs are built once with it, then it is replaced.
@@ -186,9 +187,11 @@ def challenge_url(slug: str) -> str:
 
 @lru_cache(maxsize=64)
 def _patterns(locale: str, kind: str, fmt: str):
-    """Parsed Babel patterns for a locale: ('date', fmt) or ('datetime', fmt)."""
+    """Parsed Babel patterns for a locale: ('date', fmt) or ('datetime', fmt);
+    for a date, `fmt` may also be a pattern such as "d MMM"."""
     parsed = Locale.parse(locale)
-    date_pattern = parse_pattern(parsed.date_formats[fmt])
+    named = fmt in ("short", "medium", "long", "full")
+    date_pattern = parse_pattern(parsed.date_formats[fmt] if named else fmt)
     if kind == "date":
         return parsed, date_pattern, None, None
     time_pattern = parse_pattern(parsed.time_formats[fmt])
@@ -206,18 +209,21 @@ def _local(value):
 
 
 def format_date(value: date | datetime | None, fmt: str = "long") -> str:
-    """flask_babel.format_date(value, fmt), with the pattern parsed once."""
+    """flask_babel.format_date(value, fmt), with the pattern parsed once, in
+    format_locale() (en_GB for English). The only date formatter: Python code
+    uses it too, never flask_babel's."""
     if not value:
         return ""
-    locale, date_pattern, _t, _j = _patterns(str(get_locale()), "date", fmt)
+    locale, date_pattern, _t, _j = _patterns(format_locale(), "date", fmt)
     return date_pattern.apply(_local(value), locale)
 
 
 def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
-    """flask_babel.format_datetime(value, fmt) for the standard formats, parsed once."""
+    """flask_babel.format_datetime(value, fmt) for the standard formats, parsed
+    once, in format_locale() (en_GB for English)."""
     if not value:
         return ""
-    locale, date_pattern, time_pattern, joiner = _patterns(str(get_locale()), "datetime", fmt)
+    locale, date_pattern, time_pattern, joiner = _patterns(format_locale(), "datetime", fmt)
     local = _local(value)
     return joiner.replace("{0}", time_pattern.apply(local, locale)).replace(
         "{1}", date_pattern.apply(local, locale)
