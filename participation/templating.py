@@ -17,6 +17,7 @@ from babel.dates import get_datetime_format, parse_pattern
 from flask import Flask, g, url_for
 from flask_babel import format_decimal, format_percent, get_locale, get_timezone
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participation import vocabulary
@@ -85,6 +86,7 @@ def cached_comment(macro, comment, placeholder: bool, is_reply: bool, view: dict
         comment.status,
         comment.hidden_reason,
         comment.body_html,
+        comment.language,
         comment.created_at,
         comment.edited_at,
         comment.author_id == view["idea"].author_id,
@@ -113,6 +115,37 @@ def official_status_label(status: str | None) -> str:
         if status
         else _("No official response yet")
     )
+
+
+_FALLBACK_NOTES = {
+    vocabulary.Language.FR: _l(
+        "There is no version of this response in your language: here is the French text."
+    ),
+    vocabulary.Language.NL: _l(
+        "There is no version of this response in your language: here is the Dutch text."
+    ),
+    vocabulary.Language.EN: _l(
+        "There is no version of this response in your language: here is the English text."
+    ),
+}
+
+
+def response_fallback_note(shown_language: str) -> str:
+    """Said above an official response shown in another language than the reader's."""
+    return str(_FALLBACK_NOTES.get(shown_language, ""))
+
+
+def email_response(extra: dict, language: str) -> tuple[str, str] | None:
+    """(language, text) of the official response an email carries, in the
+    recipient's language when there is one (outbox rows written before
+    responses were bilingual carry a single "response")."""
+    from participation.models.officials import response_version
+
+    if extra.get("responses"):
+        return response_version(extra["responses"], language)
+    if extra.get("response"):
+        return language, str(extra["response"])
+    return None
 
 
 def reason_label(code: str | None) -> str:
@@ -240,6 +273,8 @@ def init_app(app: Flask) -> None:
         official_status_label=official_status_label,
         moderation_reason_label=reason_label,
         official_history=official_history,
+        response_fallback_note=response_fallback_note,
+        email_response=email_response,
         filters_url=filters_url,
         public_idea_url=public_idea_url,
         euro=euros,

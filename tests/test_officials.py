@@ -144,6 +144,9 @@ def test_dashboard_query_count_does_not_grow(
 # --- Official statuses -------------------------------------------------------------
 
 
+YES = {"fr": "Oui", "nl": "Ja"}
+
+
 def status_url(idea) -> str:
     return f"/en/officials/ideas/{idea.id}/status"
 
@@ -154,7 +157,9 @@ def test_response_is_required_for_accepted_and_not_retained(
     idea = make_idea()
     login(client, make_user(role="official"))
     for status in ("accepted", "not_retained"):
-        response = client.submit(status_url(idea), {"status": status, "response": "   "})
+        response = client.submit(
+            status_url(idea), {"status": status, "response_fr": "   ", "response_nl": ""}
+        )
         assert response.status_code == 400
         html = response.get_data(as_text=True)
         assert "A public response is required" in html
@@ -170,7 +175,8 @@ def test_a_typed_response_is_kept_when_the_form_is_refused(client, make_user, ma
     idea = make_idea()
     login(client, make_user(role="official"))
     response = client.submit(
-        status_url(idea), {"status": "no-such-status", "response": "We <b>keep</b> this text"}
+        status_url(idea),
+        {"status": "no-such-status", "response_fr": "We <b>keep</b> this text", "response_nl": ""},
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -184,7 +190,11 @@ def test_status_change_of_a_missing_idea_is_404_and_citizens_get_403(
     idea = make_idea()
     login(client, make_user(role="citizen"))
     assert client.get(status_url(idea)).status_code == 403
-    response = client.submit(status_url(idea), {"status": "accepted", "response": "x"}, page="/en/")
+    response = client.submit(
+        status_url(idea),
+        {"status": "accepted", "response_fr": "x", "response_nl": "x"},
+        page="/en/",
+    )
     assert response.status_code == 403
     client.post("/en/account/logout", data={"csrf_token": client.token()})
     login(client, make_user(role="official"))
@@ -204,11 +214,19 @@ def test_set_status_records_history_locks_and_notifies(
     official = make_user(role="official", display_name="Agent Dupont")
     login(client, official)
 
-    response = client.submit(status_url(idea), {"status": "under_review", "response": ""})
+    response = client.submit(
+        status_url(idea), {"status": "under_review", "response_fr": "", "response_nl": ""}
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/en/ideas/{idea.id}")
     response = client.submit(
-        status_url(idea), {"status": "accepted", "response": "We will place 12 benches.\nIn May."}
+        status_url(idea),
+        {
+            "status": "accepted",
+            "response_fr": "Nous placerons 12 bancs.\nEn mai.",
+            "response_nl": "We plaatsen 12 banken.\nIn mei.",
+            "response_en": "We will place 12 benches.\nIn May.",
+        },
     )
     assert response.status_code == 302
 
@@ -220,7 +238,8 @@ def test_set_status_records_history_locks_and_notifies(
             select(OfficialStatusChange).order_by(OfficialStatusChange.id)
         ).all()
         assert [c.status for c in changes] == ["under_review", "accepted"]
-        assert changes[1].response == "We will place 12 benches.\nIn May."
+        assert changes[1].response_en == "We will place 12 benches.\nIn May."
+        assert changes[1].response_nl == "We plaatsen 12 banken.\nIn mei."
         kinds = db.session.execute(
             select(Notification.recipient_id, Notification.kind).order_by(Notification.id)
         ).all()
@@ -245,7 +264,8 @@ def test_set_status_records_history_locks_and_notifies(
     mail = mailbox.last(dutch.email)
     assert mail["Content-Language"] == "nl"
     text = mailbox.text(mail)
-    assert "Beste" in text and "We will place 12 benches." in text
+    assert "Beste" in text and "We plaatsen 12 banken." in text
+    assert "12 benches" not in text and "12 bancs" not in text
     assert f"/nl/ideas/{idea.id}" in text
     assert "/nl/notifications/unsubscribe/" in text
     assert mail["List-Unsubscribe"].startswith("<http")
@@ -262,9 +282,12 @@ def test_the_idea_page_shows_the_history(app, client, make_user, make_idea, logi
         pytest.skip("templates/ideas/detail.html does not include the history yet")
     idea = make_idea()
     login(client, make_user(role="official"))
-    client.submit(status_url(idea), {"status": "not_retained", "response": "Too costly for now."})
+    client.submit(
+        status_url(idea),
+        {"status": "not_retained", "response_fr": "Trop cher.", "response_nl": "Te duur."},
+    )
     html = client.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
-    assert "Not retained" in html and "Too costly for now." in html
+    assert "Not retained" in html and "Trop cher." in html
 
 
 def test_service_notifies_supporters_with_a_fixed_number_of_queries(
@@ -281,7 +304,7 @@ def test_service_notifies_supporters_with_a_fixed_number_of_queries(
         with app.test_request_context("/en/"), count_queries() as counter:
             actor = db.session.get(type(official), official.id)
             row = db.session.get(Idea, idea.id)
-            set_official_status(actor, row, "in_progress", "Work started.")
+            set_official_status(actor, row, "in_progress", {"fr": "Début.", "nl": "Begin."})
             db.session.commit()
         return counter.count
 
@@ -306,9 +329,9 @@ def test_service_rejects_unpublished_ideas_and_non_officials(app, make_user, mak
     published = make_idea()
     with app.test_request_context("/en/"):
         with pytest.raises(DomainError):
-            set_official_status(citizen, db.session.get(Idea, published.id), "accepted", "Yes")
+            set_official_status(citizen, db.session.get(Idea, published.id), "accepted", YES)
         with pytest.raises(DomainError):
-            set_official_status(official, db.session.get(Idea, pending.id), "accepted", "Yes")
+            set_official_status(official, db.session.get(Idea, pending.id), "accepted", YES)
         with pytest.raises(DomainError) as error:
-            set_official_status(official, db.session.get(Idea, published.id), "bogus", "Yes")
+            set_official_status(official, db.session.get(Idea, published.id), "bogus", YES)
         assert error.value.field == "status"

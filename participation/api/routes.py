@@ -76,10 +76,13 @@ def author(user) -> dict[str, str]:
 
 
 def official_response(change: OfficialStatusChange) -> dict[str, Any]:
+    shown = change.version(api_language())
     return {
         "status": change.status,
         "status_label": OfficialStatus.label_of(change.status, change.status),
-        "response": change.response or "",
+        "response": shown[1] if shown else "",
+        "response_language": shown[0] if shown else None,
+        "responses": {code: text or None for code, text in change.responses.items()},
         "answered_by": author(change.official),
         "created_at": utc(change.created_at),
     }

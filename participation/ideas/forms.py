@@ -131,6 +131,8 @@ class CommentForm(FlaskForm):
         description=_l("Up to 2,000 characters. Be kind and stay on topic."),
         render_kw={"rows": 4, "maxlength": comment_service.BODY_MAX},
     )
+    # By default the page's language; the writer may say they wrote in another.
+    language = TextLanguageField(_l("Language of your comment"), default=current_language)
     parent_id = HiddenField(filters=[optional_int])
 
 

@@ -161,7 +161,7 @@ def comment(idea_id: int):
         return detail_page(idea, comment_form=form, reply_to=parent_id, status=400)
     with transaction(form) as outcome:
         new_comment = comment_service.add_comment(
-            current_user, idea, form.body.data, parent_id=parent_id
+            current_user, idea, form.body.data, parent_id=parent_id, language=form.language.data
         )
     if outcome.failed:
         return detail_page(idea, comment_form=form, reply_to=parent_id, status=400)
@@ -190,11 +190,12 @@ def edit_comment(idea_id: int, comment_id: int):
     form = CommentForm()
     if request.method == "GET":
         form.body.data = found.body_source
+        form.language.data = found.language
         return render_template("ideas/edit_comment.html", form=form, idea=idea, comment=found)
     if not form.validate_on_submit():
         return render_template("ideas/edit_comment.html", form=form, idea=idea, comment=found), 400
     with transaction(form) as outcome:
-        comment_service.edit_comment(current_user, found, form.body.data)
+        comment_service.edit_comment(current_user, found, form.body.data, form.language.data)
     if outcome.failed:
         return render_template("ideas/edit_comment.html", form=form, idea=idea, comment=found), 400
     flash(_("Your comment is updated."), "success")

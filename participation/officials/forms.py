@@ -12,26 +12,48 @@ from participation.services.officials import RESPONSE_MAX
 from participation.vocabulary import OfficialStatus
 
 
+def _response_length() -> Length:
+    return Length(
+        max=RESPONSE_MAX,
+        message=_l("The response can have at most %(max)d characters.", max=RESPONSE_MAX),
+    )
+
+
 class StatusForm(FlaskForm):
     status = SelectField(
         _l("New official status"),
         # Validated by the service, so that a value outside the list gets a clear message.
         validate_choice=False,
     )
-    response = TextAreaField(
-        _l("Public response"),
-        validators=[
-            Length(
-                max=RESPONSE_MAX,
-                message=_l("The response can have at most %(max)d characters.", max=RESPONSE_MAX),
-            )
-        ],
+    # One text per language; the `lang` attribute gives each its spelling checker.
+    response_fr = TextAreaField(
+        _l("Public response in French"),
+        validators=[_response_length()],
         description=_l(
-            "Shown to everyone on the idea page and sent to its author and supporters. "
-            "Required for “Accepted” and “Not retained”."
+            "Shown to everyone on the idea page and sent to its author and supporters, "
+            "each in their language. French and Dutch are both required when there is "
+            "a response, and always for “Accepted” and “Not retained”."
         ),
-        render_kw={"rows": 8, "maxlength": RESPONSE_MAX},
+        render_kw={"rows": 7, "maxlength": RESPONSE_MAX, "lang": "fr"},
     )
+    response_nl = TextAreaField(
+        _l("Public response in Dutch"),
+        validators=[_response_length()],
+        render_kw={"rows": 7, "maxlength": RESPONSE_MAX, "lang": "nl"},
+    )
+    response_en = TextAreaField(
+        _l("Public response in English (optional)"),
+        validators=[_response_length()],
+        description=_l("Without it, English readers see the French text."),
+        render_kw={"rows": 5, "maxlength": RESPONSE_MAX, "lang": "en"},
+    )
+
+    def responses(self) -> dict[str, str]:
+        return {
+            "fr": self.response_fr.data or "",
+            "nl": self.response_nl.data or "",
+            "en": self.response_en.data or "",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

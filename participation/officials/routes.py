@@ -92,7 +92,7 @@ def set_status(idea_id: int):
         return render_template("officials/status.html", idea=idea, form=form), 400
     supporters = idea.support_count
     with transaction(form) as outcome:
-        service.set_official_status(current_user, idea, form.status.data, form.response.data)
+        service.set_official_status(current_user, idea, form.status.data, form.responses())
     if outcome.failed:
         idea = idea_or_404(idea_id)
         return render_template("officials/status.html", idea=idea, form=form), 400

@@ -121,7 +121,12 @@ def official_response_rows(idea_url: Callable[[int], str]) -> Iterator[dict[str,
         yield {
             "idea_id": change.idea_id,
             "status": change.status,
-            "response": change.response or "",
+            # "response": the French text (the Dutch or English one for a response
+            # migrated from a single language); then every version.
+            "response": (change.version("fr") or ("", ""))[1],
+            "response_fr": change.response_fr,
+            "response_nl": change.response_nl,
+            "response_en": change.response_en,
             "answered_by": _name(change.official),
             "created_at": _iso(change.created_at),
         }
@@ -209,7 +214,16 @@ DATASETS: tuple[Dataset, ...] = (
         "official_responses",
         _l("Official responses to ideas"),
         _l("Every official status given to a public idea, with its public response."),
-        ("idea_id", "status", "response", "answered_by", "created_at"),
+        (
+            "idea_id",
+            "status",
+            "response",
+            "response_fr",
+            "response_nl",
+            "response_en",
+            "answered_by",
+            "created_at",
+        ),
         official_response_rows,
         "created_at",
     ),
