@@ -1,7 +1,7 @@
 """The demo's official responses in French, Dutch and English (issue 10 §3).
 
 demo.json gives each answer one text ("response") or all of them
-("responses": {"fr": ..., "nl": ..., "en": ...}); the versions of the one-text
+("response_texts": {"fr": ..., "nl": ..., "en": ...}); the versions of the one-text
 answers are in data/demo_answers.json, found by any of their texts.
 """
 
@@ -32,8 +32,8 @@ def _versions() -> dict[str, dict[str, str]]:
 def responses(answer: dict[str, Any]) -> dict[str, str]:
     """The language versions of a demo answer. A one-text answer without
     versions (a new one in demo.json) is given as its own French and Dutch text."""
-    if answer.get("responses"):
-        return dict(answer["responses"])
+    if answer.get("response_texts"):
+        return dict(answer["response_texts"])
     text = answer.get("response") or ""
     if not text:
         return {}

@@ -19,6 +19,7 @@ from flask_babel import format_decimal, format_percent, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from participation import vocabulary
 from participation.i18n import format_locale
@@ -141,11 +142,19 @@ def email_response(extra: dict, language: str) -> tuple[str, str] | None:
     responses were bilingual carry a single "response")."""
     from participation.models.officials import response_version
 
-    if extra.get("responses"):
-        return response_version(extra["responses"], language)
+    if extra.get("response_texts"):
+        return response_version(extra["response_texts"], language)
     if extra.get("response"):
         return language, str(extra["response"])
     return None
+
+
+def in_language(text: str, language: str | None) -> Markup:
+    """`text` (user content, escaped) in a <span lang>, to put inside a
+    translated sentence: _("On the idea “%(title)s”.", title=in_language(...))."""
+    if not language:
+        return Markup("{}").format(text)
+    return Markup('<span lang="{}">{}</span>').format(language, text)
 
 
 def reason_label(code: str | None) -> str:
@@ -275,6 +284,7 @@ def init_app(app: Flask) -> None:
         official_history=official_history,
         response_fallback_note=response_fallback_note,
         email_response=email_response,
+        in_language=in_language,
         filters_url=filters_url,
         public_idea_url=public_idea_url,
         euro=euros,

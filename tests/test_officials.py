@@ -71,12 +71,20 @@ def test_dashboard_ranks_by_supports_in_the_period_with_trend(
     add_supports(app, rising, citizens(make_user, 3), days_ago=2)
     login(client, make_user(role="official"))
 
-    html = client.get("/en/officials/").get_data(as_text=True)
+    html = client.get("/en/officials/?period=all").get_data(as_text=True)
     assert rows_order(html, "Old favourite", "Rising star") == ["Old favourite", "Rising star"]
     assert "Pending one" not in html
 
     html = client.get("/en/officials/?period=7d").get_data(as_text=True)
     assert rows_order(html, "Old favourite", "Rising star") == ["Rising star", "Old favourite"]
+    # By default, the last 30 days: supports in the period are not the total.
+    html = client.get("/en/officials/").get_data(as_text=True)
+    assert rows_order(html, "Old favourite", "Rising star") == ["Rising star", "Old favourite"]
+    assert "ranked by supports in the last 30 days" in html
+    row = re.search(r"Old favourite.*?</tr>", html, re.S).group(0)
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[:2] == ["0", "6"]
+
+    html = client.get("/en/officials/?period=7d").get_data(as_text=True)
     # Trend: 3 supports this week against 1 the week before, as text with a label.
     assert "▲ +2" in html
     assert "3 supports in the last 7 days, 1 in the 7 days before" in html
@@ -99,23 +107,47 @@ def test_dashboard_filters_by_challenge_and_municipality(app, client, make_user,
     with app.app_context():
         safe = db.session.scalar(select(Challenge.id).where(Challenge.slug == "safe"))
 
-    html = client.get(f"/en/officials/?challenge={safe}").get_data(as_text=True)
+    # Readable slugs, as in the public list.
+    html = client.get("/en/officials/?challenge=safe").get_data(as_text=True)
     assert "Safe in Ixelles" in html and "Connected in Ixelles" not in html
-    html = client.get(f"/en/officials/?municipality={ixelles}").get_data(as_text=True)
+    html = client.get("/en/officials/?municipality=ixelles").get_data(as_text=True)
     assert "Connected in Ixelles" in html and "Safe in Ixelles" in html
     assert "Connected nowhere" not in html
     # The filters stay selected, and the CSV link carries them.
-    assert f'<option selected value="{ixelles}">' in html
-    assert f"/en/officials/export.csv?municipality={ixelles}" in html
+    assert '<option selected value="ixelles">' in html
+    assert "/en/officials/export.csv?municipality=ixelles" in html
+    # The ideas about the whole Region, as the public list's "region".
+    html = client.get("/en/officials/?municipality=region").get_data(as_text=True)
+    assert "Connected nowhere" in html and "Connected in Ixelles" not in html
+    assert "The whole Region" in html and "Not specified" not in html
+    # Old links with numeric ids move to the slugs.
+    for url, moved in (
+        (f"/en/officials/?challenge={safe}&period=7d", "/en/officials/?challenge=safe&period=7d"),
+        (f"/en/officials/?municipality={ixelles}", "/en/officials/?municipality=ixelles"),
+        (
+            f"/en/officials/export.csv?municipality={ixelles}",
+            "/en/officials/export.csv?municipality=ixelles",
+        ),
+    ):
+        response = client.get(url)
+        assert response.status_code == 301, url
+        assert response.headers["Location"] == moved
 
 
 def test_dashboard_bad_filter_is_a_400_not_a_500(client, make_user, make_idea, login):
     make_idea(title="Still listed")
     login(client, make_user(role="official"))
-    for query in ("period=forever", "challenge=abc", "municipality=999999"):
+    for query, message in (
+        ("period=forever", "Not a valid choice"),
+        ("challenge=abc", "There is no such challenge. Choose one from the list."),
+        ("municipality=999999", "There is no such municipality."),
+        ("municipality=atlantis", "There is no such municipality."),
+    ):
         response = client.get(f"/en/officials/?{query}")
         assert response.status_code == 400, query
-        assert "Still listed" in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        assert "Still listed" in html
+        assert message in html, query
     assert client.get("/en/officials/export.csv?period=forever").status_code == 400
 
 

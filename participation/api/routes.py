@@ -82,7 +82,7 @@ def official_response(change: OfficialStatusChange) -> dict[str, Any]:
         "status_label": OfficialStatus.label_of(change.status, change.status),
         "response": shown[1] if shown else "",
         "response_language": shown[0] if shown else None,
-        "responses": {code: text or None for code, text in change.responses.items()},
+        "response_texts": {code: text or None for code, text in change.responses.items()},
         "answered_by": author(change.official),
         "created_at": utc(change.created_at),
     }

@@ -91,7 +91,7 @@ class OfficialResponseSchema(Out):
     response_language = _required(
         fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))
     )
-    responses = _required(
+    response_texts = _required(
         fields.Nested(
             ResponseTextsSchema,
             metadata={

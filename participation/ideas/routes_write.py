@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from participation.extensions import limiter
 from participation.i18n import current_language
 from participation.ideas import bp
-from participation.ideas.forms import ActionForm, CommentForm, IdeaForm
+from participation.ideas.forms import CommentForm, IdeaForm, WithdrawForm
 from participation.ideas.routes_read import SIMILAR_QUERY_MAX, detail_page
 from participation.permissions import (
     can_comment,
@@ -123,9 +123,13 @@ def edit(idea_id: int):
     return redirect(url_for("ideas.detail", idea_id=idea.id))
 
 
-@bp.route("/<int:idea_id>/withdraw", methods=["POST"])
+@bp.route("/<int:idea_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(idea_id: int):
+    """GET: a page that says what withdrawing means (and to how many
+    supporters) with a confirm button; POST with confirm=yes: withdraw. A POST
+    without it (an old form, a mistaken click) withdraws nothing and shows the
+    confirmation page. No JavaScript needed."""
     idea = idea_or_404(idea_id)
     decision = can_withdraw_idea(current_user, idea)
     if decision.reason == Denial.NOT_AUTHOR:
@@ -135,7 +139,10 @@ def withdraw(idea_id: int):
         return redirect(url_for("ideas.detail", idea_id=idea.id))
     if not decision:
         abort(403)
-    ActionForm().validate_on_submit()  # CSRF is checked for every POST already
+    form = WithdrawForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 200 if request.method == "GET" else 400
+        return render_template("ideas/withdraw.html", idea=idea, form=form), status
     with transaction() as outcome:
         service.withdraw_idea(current_user, idea)
     if not outcome.failed:

@@ -38,6 +38,9 @@ from participation.vocabulary import (
 
 RESPONSE_MAX = 5000
 PERIODS = {"all": None, "30d": 30, "7d": 7}
+# The dashboard opens on the last 30 days: "supports in the period" then says
+# something the total does not.
+DEFAULT_PERIOD = "30d"
 DASHBOARD_LIMIT = 200
 
 
@@ -114,7 +117,7 @@ def set_official_status(
 
     data = {"status": status, "change_id": change.id}
     # Each email picks its recipient's version (templates/email/notification.*).
-    extra = {"responses": texts}
+    extra = {"response_texts": texts}
     author = db.session.get(User, idea.author_id)
     if author is not None and author.id != official.id:
         notifications.notify(
@@ -165,7 +168,9 @@ def histories(idea_ids: list[int]) -> dict[int, list[OfficialStatusChange]]:
 class Filters:
     challenge_id: int | None = None
     municipality_id: int | None = None
-    period: str = "all"
+    # Only the ideas about the whole Region (no municipality).
+    whole_region: bool = False
+    period: str = DEFAULT_PERIOD
 
     @property
     def days(self) -> int | None:
@@ -234,6 +239,8 @@ def dashboard(
         query = query.where(Idea.challenge_id == filters.challenge_id)
     if filters.municipality_id:
         query = query.where(Idea.municipality_id == filters.municipality_id)
+    elif filters.whole_region:
+        query = query.where(Idea.municipality_id.is_(None))
     query = query.order_by(
         period_supports.desc(), Idea.support_count.desc(), Idea.comment_count.desc(), Idea.id
     ).limit(limit)
@@ -294,7 +301,7 @@ def dashboard_csv(rows: list[Row], language: str, idea_url) -> bytes:
                     idea.title,
                     idea_url(idea),
                     row.challenge.name(language),
-                    row.municipality.name(language) if row.municipality else "",
+                    row.municipality.name(language) if row.municipality else _("The whole Region"),
                     row.period_supports,
                     idea.support_count,
                     idea.comment_count,
