@@ -305,6 +305,9 @@ def test_a_comment_records_the_language_chosen_or_the_pages(
     ]
     html = writer.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
     assert_marked(html, "Een reactie in het Nederlands.", "nl", "the idea page")
+    # The API says it too.
+    body = writer.get(f"/api/v1/ideas/{idea.id}/comments").get_json()
+    assert [c["language"] for c in body["data"]] == ["fr", "nl"]
 
 
 def test_editing_a_comment_can_correct_its_language(app, make_user, make_idea, make_client, login):

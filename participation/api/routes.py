@@ -323,6 +323,7 @@ def idea_comments(idea_id: int):
             "parent_id": c.parent_id,
             "author": author(c.author),
             "body_html": c.body_html,
+            "language": c.language,
             "created_at": utc(c.created_at),
             "edited_at": utc(c.edited_at),
         }

@@ -168,6 +168,12 @@ class CommentSchema(Out):
     )
     author = _required(fields.Nested(AuthorSchema))
     body_html = _required(fields.String(metadata={"description": "Sanitized HTML"}))
+    language = _required(
+        fields.String(
+            validate=validate.OneOf(LANGUAGES),
+            metadata={"description": "The language it is written in"},
+        )
+    )
     created_at = _required(fields.DateTime())
     edited_at = _required(fields.DateTime(allow_none=True))
 
