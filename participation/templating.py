@@ -19,7 +19,7 @@ from flask_babel import format_decimal, format_percent, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from participation import vocabulary
 from participation.i18n import format_locale
@@ -157,6 +157,20 @@ def in_language(text: str, language: str | None) -> Markup:
     return Markup('<span lang="{}">{}</span>').format(language, text)
 
 
+_TITLE_SLOT = "\ue000"  # a private-use character: never in a translated sentence
+
+
+def sentence_with_title(describe, title: str, language: str | None, *args) -> Markup:
+    """describe(kind, title, ...) (a translated sentence quoting a title), with
+    the title in a <span lang> when it is the idea's own words (`language`
+    given), everything escaped."""
+    sentence = describe(args[0], _TITLE_SLOT, *args[1:])
+    before, found, after = sentence.partition(_TITLE_SLOT)
+    if not found:
+        return Markup("{}").format(describe(args[0], title, *args[1:]))
+    return escape(before) + in_language(title, language) + escape(after)
+
+
 def reason_label(code: str | None) -> str:
     """The translated label of a reason code (hidden placeholders, the log)."""
     return vocabulary.Reason.label_of(code)
@@ -285,6 +299,7 @@ def init_app(app: Flask) -> None:
         response_fallback_note=response_fallback_note,
         email_response=email_response,
         in_language=in_language,
+        sentence_with_title=sentence_with_title,
         filters_url=filters_url,
         public_idea_url=public_idea_url,
         euro=euros,

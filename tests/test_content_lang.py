@@ -107,7 +107,14 @@ def story(app, make_user, make_idea, make_client, login):
         {"status": "accepted", "response_fr": ANSWER["fr"], "response_nl": ANSWER["nl"]},
     )
     assert answered.status_code == 302, answered.get_data(as_text=True)[:300]
-    return {"idea": idea, "citizen": citizen_client, "official": official_client}
+    author_client = make_client()
+    login(author_client, author)
+    return {
+        "idea": idea,
+        "citizen": citizen_client,
+        "official": official_client,
+        "author": author_client,
+    }
 
 
 def test_every_piece_of_user_content_carries_its_lang(client, story):
@@ -140,6 +147,12 @@ def test_every_piece_of_user_content_carries_its_lang(client, story):
     assert_marked(dashboard, "NLTITLE", "nl", "the dashboard")
     status_page = story["official"].get(f"/en/officials/ideas/{idea.id}/status")
     assert_marked(status_page.get_data(as_text=True), "NLTITLE", "nl", "the status page")
+    # The author's notifications quote the title inside an English sentence.
+    notifications = story["author"].get("/en/notifications/").get_data(as_text=True)
+    assert "received an official response" in notifications
+    assert_marked(notifications, "NLTITLE", "nl", "the notifications")
+    mine = story["author"].get("/en/ideas/mine").get_data(as_text=True)
+    assert_marked(mine, "NLTITLE", "nl", "my ideas")
 
 
 @pytest.mark.parametrize(
