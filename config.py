@@ -87,9 +87,13 @@ class Config:
     MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    # The sender's address, with the bilingual name English mail goes out under;
+    # French and Dutch mail carries the name of MAIL_SENDER_NAMES instead.
     MAIL_DEFAULT_SENDER = os.environ.get(
-        "MAIL_DEFAULT_SENDER", "Participation Brussels <no-reply@participation.brussels>"
+        "MAIL_DEFAULT_SENDER",
+        "Participation Bruxelles / Participatie Brussel <no-reply@participation.brussels>",
     )
+    MAIL_SENDER_NAMES = {"fr": "Participation Bruxelles", "nl": "Participatie Brussel"}
     # Absolute base of every absolute link (emails, feeds, CSV), e.g.
     # https://participation.brussels. Links never follow the Host a request claims.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"

@@ -31,6 +31,7 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from participation import demo_answers
 from participation.extensions import db
 from participation.models import Challenge, Comment, Idea, Municipality, User
 from participation.models.base import clock_at, utcnow
@@ -288,7 +289,7 @@ class Loader:
 
     def answer(self, idea: Idea, answer: dict[str, Any]) -> Callable[[], None]:
         return lambda: officials.set_official_status(
-            self.official, idea, answer["status"], answer["response"]
+            self.official, idea, answer["status"], demo_answers.responses(answer)
         )
 
     def mark_duplicate(self, idea: Idea, duplicate: dict[str, Any]) -> None:

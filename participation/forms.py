@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField
@@ -32,11 +31,13 @@ LATEST_DATE = date(2999, 12, 31)
 def date_in_range(form, field) -> None:
     """WTForms validator: a date between EARLIEST_DATE and LATEST_DATE, else a
     clear message (the page answers 400)."""
+    from participation.templating import format_date
+
     if field.data is not None and not (EARLIEST_DATE <= field.data <= LATEST_DATE):
         raise ValidationError(
             _(
                 "Please choose a date between %(first)s and %(last)s.",
-                first=format_date(EARLIEST_DATE, "long"),
+                first=format_date(EARLIEST_DATE, "long"),  # en_GB for English
                 last=format_date(LATEST_DATE, "long"),
             )
         )

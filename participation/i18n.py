@@ -12,6 +12,10 @@ LANGUAGES = ("fr", "nl", "en")
 DEFAULT_LANGUAGE = "fr"
 COOKIE_NAME = "lang"
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+# The Babel locale dates and numbers are formatted with, per interface language:
+# English pages are read in Europe, so "24 September 2026" and "02/11/2026, 00:41"
+# (en_GB), never the US "September 24, 2026" and "11/2/26, 12:41 AM".
+FORMAT_LOCALES = {"fr": "fr", "nl": "nl", "en": "en_GB"}
 # The prefix every localized route carries.
 PREFIX = "/<any(fr, nl, en):lang_code>"
 
@@ -49,6 +53,12 @@ def current_language() -> str:
     if locale is not None and str(locale) in LANGUAGES:
         return str(locale)
     return g.get("lang_code") or DEFAULT_LANGUAGE
+
+
+def format_locale() -> str:
+    """The Babel locale to format dates and numbers in: the interface language,
+    with English as en_GB (the interface language itself stays "en")."""
+    return FORMAT_LOCALES.get(current_language(), current_language())
 
 
 def switch_language_url(code: str, external: bool = False) -> str:

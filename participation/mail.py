@@ -15,7 +15,7 @@ import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -31,10 +31,19 @@ def render_email(template: str, language: str, **context) -> tuple[str, str, str
     return subject, text, html
 
 
+def sender(language: str) -> str:
+    """MAIL_DEFAULT_SENDER's address under a name in the recipient's language
+    (MAIL_SENDER_NAMES), or under its own bilingual name (English)."""
+    config = current_app.config
+    name, address = parseaddr(config["MAIL_DEFAULT_SENDER"])
+    name = (config.get("MAIL_SENDER_NAMES") or {}).get(language) or name
+    return formataddr((name, address)) if name else address
+
+
 def build_message(to: str, subject: str, text: str, html: str, language: str) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["From"] = sender(language)
     message["To"] = to
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="participation.brussels")

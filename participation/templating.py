@@ -17,9 +17,12 @@ from babel.dates import get_datetime_format, parse_pattern
 from flask import Flask, g, url_for
 from flask_babel import format_decimal, format_percent, get_locale, get_timezone
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from participation import vocabulary
+from participation.i18n import format_locale
 from participation.permissions import can
 
 # A stand-in id: URLs are built once with it, then it is replaced.
@@ -84,6 +87,7 @@ def cached_comment(macro, comment, placeholder: bool, is_reply: bool, view: dict
         comment.status,
         comment.hidden_reason,
         comment.body_html,
+        comment.language,
         comment.created_at,
         comment.edited_at,
         comment.author_id == view["idea"].author_id,
@@ -112,6 +116,59 @@ def official_status_label(status: str | None) -> str:
         if status
         else _("No official response yet")
     )
+
+
+_FALLBACK_NOTES = {
+    vocabulary.Language.FR: _l(
+        "There is no version of this response in your language: here is the French text."
+    ),
+    vocabulary.Language.NL: _l(
+        "There is no version of this response in your language: here is the Dutch text."
+    ),
+    vocabulary.Language.EN: _l(
+        "There is no version of this response in your language: here is the English text."
+    ),
+}
+
+
+def response_fallback_note(shown_language: str) -> str:
+    """Said above an official response shown in another language than the reader's."""
+    return str(_FALLBACK_NOTES.get(shown_language, ""))
+
+
+def email_response(extra: dict, language: str) -> tuple[str, str] | None:
+    """(language, text) of the official response an email carries, in the
+    recipient's language when there is one (outbox rows written before
+    responses were bilingual carry a single "response")."""
+    from participation.models.officials import response_version
+
+    if extra.get("response_texts"):
+        return response_version(extra["response_texts"], language)
+    if extra.get("response"):
+        return language, str(extra["response"])
+    return None
+
+
+def in_language(text: str, language: str | None) -> Markup:
+    """`text` (user content, escaped) in a <span lang>, to put inside a
+    translated sentence: _("On the idea “%(title)s”.", title=in_language(...))."""
+    if not language:
+        return Markup("{}").format(text)
+    return Markup('<span lang="{}">{}</span>').format(language, text)
+
+
+_TITLE_SLOT = "\ue000"  # a private-use character: never in a translated sentence
+
+
+def sentence_with_title(describe, title: str, language: str | None, *args) -> Markup:
+    """describe(kind, title, ...) (a translated sentence quoting a title), with
+    the title in a <span lang> when it is the idea's own words (`language`
+    given), everything escaped."""
+    sentence = describe(args[0], _TITLE_SLOT, *args[1:])
+    before, found, after = sentence.partition(_TITLE_SLOT)
+    if not found:
+        return Markup("{}").format(describe(args[0], title, *args[1:]))
+    return escape(before) + in_language(title, language) + escape(after)
 
 
 def reason_label(code: str | None) -> str:
@@ -186,9 +243,11 @@ def challenge_url(slug: str) -> str:
 
 @lru_cache(maxsize=64)
 def _patterns(locale: str, kind: str, fmt: str):
-    """Parsed Babel patterns for a locale: ('date', fmt) or ('datetime', fmt)."""
+    """Parsed Babel patterns for a locale: ('date', fmt) or ('datetime', fmt);
+    for a date, `fmt` may also be a pattern such as "d MMM"."""
     parsed = Locale.parse(locale)
-    date_pattern = parse_pattern(parsed.date_formats[fmt])
+    named = fmt in ("short", "medium", "long", "full")
+    date_pattern = parse_pattern(parsed.date_formats[fmt] if named else fmt)
     if kind == "date":
         return parsed, date_pattern, None, None
     time_pattern = parse_pattern(parsed.time_formats[fmt])
@@ -206,18 +265,21 @@ def _local(value):
 
 
 def format_date(value: date | datetime | None, fmt: str = "long") -> str:
-    """flask_babel.format_date(value, fmt), with the pattern parsed once."""
+    """flask_babel.format_date(value, fmt), with the pattern parsed once, in
+    format_locale() (en_GB for English). The only date formatter: Python code
+    uses it too, never flask_babel's."""
     if not value:
         return ""
-    locale, date_pattern, _t, _j = _patterns(str(get_locale()), "date", fmt)
+    locale, date_pattern, _t, _j = _patterns(format_locale(), "date", fmt)
     return date_pattern.apply(_local(value), locale)
 
 
 def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
-    """flask_babel.format_datetime(value, fmt) for the standard formats, parsed once."""
+    """flask_babel.format_datetime(value, fmt) for the standard formats, parsed
+    once, in format_locale() (en_GB for English)."""
     if not value:
         return ""
-    locale, date_pattern, time_pattern, joiner = _patterns(str(get_locale()), "datetime", fmt)
+    locale, date_pattern, time_pattern, joiner = _patterns(format_locale(), "datetime", fmt)
     local = _local(value)
     return joiner.replace("{0}", time_pattern.apply(local, locale)).replace(
         "{1}", date_pattern.apply(local, locale)
@@ -242,6 +304,10 @@ def init_app(app: Flask) -> None:
         official_status_label=official_status_label,
         moderation_reason_label=reason_label,
         official_history=official_history,
+        response_fallback_note=response_fallback_note,
+        email_response=email_response,
+        in_language=in_language,
+        sentence_with_title=sentence_with_title,
         filters_url=filters_url,
         active_filter_chips=active_filter_chips,
         public_idea_url=public_idea_url,

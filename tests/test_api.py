@@ -19,7 +19,8 @@ def answer(app, idea, status: str, response: str = "We will do it.", official=No
     from participation.services.officials import set_official_status
 
     with app.test_request_context("/en/"):
-        set_official_status(official, db.session.get(Idea, idea.id), status, response)
+        texts = {"fr": response, "nl": response} if response else {}
+        set_official_status(official, db.session.get(Idea, idea.id), status, texts)
         db.session.commit()
 
 

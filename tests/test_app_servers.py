@@ -244,7 +244,11 @@ def test_a_notification_written_by_one_server_is_delivered_once(
         browser.login(topology["a"], official.email)
         status, _body, _headers = browser.submit(
             f"{topology['b']}/en/officials/ideas/{idea.id}/status",
-            {"status": "accepted", "response": "Approved by the Region."},
+            {
+                "status": "accepted",
+                "response_fr": "Approuvée par la Région.",
+                "response_nl": "Goedgekeurd door het Gewest.",
+            },
         )
         assert status == 302
         addresses = [author.email] + [s.email for s in supporters]

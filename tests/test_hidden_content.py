@@ -43,7 +43,8 @@ def story(app, make_user, make_idea, make_comment, make_client, login, mailbox):
     official_client = make_client()
     login(official_client, official)
     answered = official_client.submit(
-        f"/en/officials/ideas/{idea.id}/status", {"status": "accepted", "response": RESPONSE}
+        f"/en/officials/ideas/{idea.id}/status",
+        {"status": "accepted", "response_fr": RESPONSE, "response_nl": RESPONSE},
     )
     assert answered.status_code == 302
     # The supporter was told, with the title: the idea was public then.
@@ -178,7 +179,7 @@ def test_an_email_not_yet_sent_does_not_name_an_idea_hidden_meanwhile(
         db.session.commit()
         stored = db.session.get(Idea, idea.id)
         officials_service.set_official_status(
-            db.session.get(User, official.id), stored, "accepted", RESPONSE
+            db.session.get(User, official.id), stored, "accepted", {"fr": RESPONSE, "nl": RESPONSE}
         )
         moderation_service.hide_item(db.session.get(User, moderator.id), stored, "personal_data")
         db.session.commit()
@@ -224,7 +225,7 @@ def test_an_email_waiting_in_the_outbox_does_not_name_an_idea_hidden_before_it_i
         db.session.commit()
         stored = db.session.get(Idea, idea.id)
         officials_service.set_official_status(
-            db.session.get(User, official.id), stored, "accepted", RESPONSE
+            db.session.get(User, official.id), stored, "accepted", {"fr": RESPONSE, "nl": RESPONSE}
         )
         db.session.commit()
         assert mailbox.to(supporter.email) == []

@@ -12,7 +12,7 @@ from participation.models import Challenge, Idea, IdeaRevision, Municipality, Su
 from participation.services import DomainError
 from participation.services import ideas as service
 from tests.factories import reload
-from tests.pages import unsafe_markup
+from tests.pages import translated, unsafe_markup
 
 XSS_TITLE = "Bike <script>alert(1)</script> <svg onload=alert(2)> lanes"
 XSS_BODY = (
@@ -435,7 +435,7 @@ def test_withdraw(client, make_user, make_idea, login, app):
     author = make_user()
     idea = make_idea(author=author)
     login(client, author)
-    response = client.submit(f"/en/ideas/{idea.id}/withdraw", page=f"/en/ideas/{idea.id}")
+    response = client.submit(f"/en/ideas/{idea.id}/withdraw", {"confirm": "yes"})
     assert response.status_code == 302
     withdrawn = reload(app, Idea, idea.id)
     assert withdrawn.status == "withdrawn"
@@ -443,14 +443,61 @@ def test_withdraw(client, make_user, make_idea, login, app):
     html = client.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
     assert "Withdrawn by its author" in html
     # Twice: no error.
-    assert client.submit(f"/en/ideas/{idea.id}/withdraw", page="/en/").status_code == 302
+    assert (
+        client.submit(f"/en/ideas/{idea.id}/withdraw", {"confirm": "yes"}, page="/en/").status_code
+        == 302
+    )
+
+
+def test_withdrawing_asks_for_confirmation_without_javascript(
+    client, make_user, make_idea, login, app
+):
+    author = make_user()
+    idea = make_idea(author=author, title="Benches on the Place Flagey", support_count=37)
+    login(client, author)
+    detail = client.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
+    # The idea page links to the confirmation page: no form withdraws at once.
+    assert f'href="/en/ideas/{idea.id}/withdraw"' in detail
+    assert f'action="/en/ideas/{idea.id}/withdraw"' not in detail
+
+    page = client.get(f"/en/ideas/{idea.id}/withdraw")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "37 people support this idea" in html
+    assert f'<form method="post" action="/en/ideas/{idea.id}/withdraw"' in html
+    assert 'name="confirm" value="yes"' in html
+    assert reload(app, Idea, idea.id).status == "published"  # a GET changes nothing
+
+    # The old direct POST, without the confirmation, withdraws nothing.
+    refused = client.submit(f"/en/ideas/{idea.id}/withdraw", {}, page=f"/en/ideas/{idea.id}")
+    assert refused.status_code == 400
+    assert "Please confirm that you want to withdraw your idea." in refused.get_data(as_text=True)
+    assert reload(app, Idea, idea.id).status == "published"
+    refused = client.submit(f"/en/ideas/{idea.id}/withdraw", {"confirm": "maybe"})
+    assert refused.status_code == 400
+    assert reload(app, Idea, idea.id).status == "published"
+
+    done = client.submit(f"/en/ideas/{idea.id}/withdraw", {"confirm": "yes"})
+    assert done.status_code == 302
+    assert reload(app, Idea, idea.id).status == "withdrawn"
+    # Once withdrawn, the confirmation page sends back to the idea.
+    assert client.get(f"/en/ideas/{idea.id}/withdraw").status_code == 302
+
+
+def test_the_withdraw_confirmation_is_translated(client, make_user, make_idea, login, app):
+    author = make_user(language="nl")
+    idea = make_idea(author=author, support_count=1)
+    login(client, author)
+    html = client.get(f"/nl/ideas/{idea.id}/withdraw").get_data(as_text=True)
+    assert translated(app, "nl", "Yes, withdraw my idea") in html
+    assert translated(app, "nl", "Yes, withdraw my idea") != "Yes, withdraw my idea"
 
 
 def test_withdraw_a_pending_idea(client, make_user, make_idea, login, app):
     author = make_user()
     idea = make_idea(author=author, status="pending")
     login(client, author)
-    client.submit(f"/en/ideas/{idea.id}/withdraw", page=f"/en/ideas/{idea.id}")
+    client.submit(f"/en/ideas/{idea.id}/withdraw", {"confirm": "yes"})
     assert reload(app, Idea, idea.id).status == "withdrawn"
 
 

@@ -140,12 +140,17 @@ def test_propose_reject_approve_report_restore_answer_rank_export(
     desk = make_client()
     login(desk, official)
     missing = desk.submit(
-        f"/en/officials/ideas/{second}/status", {"status": "accepted", "response": ""}
+        f"/en/officials/ideas/{second}/status",
+        {"status": "accepted", "response_fr": "", "response_nl": ""},
     )
     assert missing.status_code == 400
     response = desk.submit(
         f"/en/officials/ideas/{second}/status",
-        {"status": "accepted", "response": "Nous étudions ces traversées avec la commune."},
+        {
+            "status": "accepted",
+            "response_fr": "Nous étudions ces traversées avec la commune.",
+            "response_nl": "Wij bestuderen deze oversteekplaatsen met de gemeente.",
+        },
     )
     assert response.status_code == 302
     supporter_mail = mailbox.last("supporter@example.be")

@@ -204,7 +204,8 @@ def test_list_page_and_unread_count_in_the_header(app, client, make_user, make_i
     html = client.get("/en/").get_data(as_text=True)
     assert re.search(r'class="badge-count">2<span class="visually-hidden"> unread', html)
     html = client.get("/en/notifications/").get_data(as_text=True)
-    assert "Your idea “Night buses” has been approved and published." in html
+    # The title in its own language (lang), inside the English sentence.
+    assert 'Your idea “<span lang="en">Night buses</span>” has been approved and published.' in html
     assert "New status: In progress." in html
     assert html.count("Mark as read") == 2
 

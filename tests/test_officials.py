@@ -71,12 +71,20 @@ def test_dashboard_ranks_by_supports_in_the_period_with_trend(
     add_supports(app, rising, citizens(make_user, 3), days_ago=2)
     login(client, make_user(role="official"))
 
-    html = client.get("/en/officials/").get_data(as_text=True)
+    html = client.get("/en/officials/?period=all").get_data(as_text=True)
     assert rows_order(html, "Old favourite", "Rising star") == ["Old favourite", "Rising star"]
     assert "Pending one" not in html
 
     html = client.get("/en/officials/?period=7d").get_data(as_text=True)
     assert rows_order(html, "Old favourite", "Rising star") == ["Rising star", "Old favourite"]
+    # By default, the last 30 days: supports in the period are not the total.
+    html = client.get("/en/officials/").get_data(as_text=True)
+    assert rows_order(html, "Old favourite", "Rising star") == ["Rising star", "Old favourite"]
+    assert "ranked by supports in the last 30 days" in html
+    row = re.search(r"Old favourite.*?</tr>", html, re.S).group(0)
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[:2] == ["0", "6"]
+
+    html = client.get("/en/officials/?period=7d").get_data(as_text=True)
     # Trend: 3 supports this week against 1 the week before, as text with a label.
     assert "▲ +2" in html
     assert "3 supports in the last 7 days, 1 in the 7 days before" in html
@@ -99,23 +107,47 @@ def test_dashboard_filters_by_challenge_and_municipality(app, client, make_user,
     with app.app_context():
         safe = db.session.scalar(select(Challenge.id).where(Challenge.slug == "safe"))
 
-    html = client.get(f"/en/officials/?challenge={safe}").get_data(as_text=True)
+    # Readable slugs, as in the public list.
+    html = client.get("/en/officials/?challenge=safe").get_data(as_text=True)
     assert "Safe in Ixelles" in html and "Connected in Ixelles" not in html
-    html = client.get(f"/en/officials/?municipality={ixelles}").get_data(as_text=True)
+    html = client.get("/en/officials/?municipality=ixelles").get_data(as_text=True)
     assert "Connected in Ixelles" in html and "Safe in Ixelles" in html
     assert "Connected nowhere" not in html
     # The filters stay selected, and the CSV link carries them.
-    assert f'<option selected value="{ixelles}">' in html
-    assert f"/en/officials/export.csv?municipality={ixelles}" in html
+    assert '<option selected value="ixelles">' in html
+    assert "/en/officials/export.csv?municipality=ixelles" in html
+    # The ideas about the whole Region, as the public list's "region".
+    html = client.get("/en/officials/?municipality=region").get_data(as_text=True)
+    assert "Connected nowhere" in html and "Connected in Ixelles" not in html
+    assert "The whole Region" in html and "Not specified" not in html
+    # Old links with numeric ids move to the slugs.
+    for url, moved in (
+        (f"/en/officials/?challenge={safe}&period=7d", "/en/officials/?challenge=safe&period=7d"),
+        (f"/en/officials/?municipality={ixelles}", "/en/officials/?municipality=ixelles"),
+        (
+            f"/en/officials/export.csv?municipality={ixelles}",
+            "/en/officials/export.csv?municipality=ixelles",
+        ),
+    ):
+        response = client.get(url)
+        assert response.status_code == 301, url
+        assert response.headers["Location"] == moved
 
 
 def test_dashboard_bad_filter_is_a_400_not_a_500(client, make_user, make_idea, login):
     make_idea(title="Still listed")
     login(client, make_user(role="official"))
-    for query in ("period=forever", "challenge=abc", "municipality=999999"):
+    for query, message in (
+        ("period=forever", "Not a valid choice"),
+        ("challenge=abc", "There is no such challenge. Choose one from the list."),
+        ("municipality=999999", "There is no such municipality."),
+        ("municipality=atlantis", "There is no such municipality."),
+    ):
         response = client.get(f"/en/officials/?{query}")
         assert response.status_code == 400, query
-        assert "Still listed" in response.get_data(as_text=True)
+        html = response.get_data(as_text=True)
+        assert "Still listed" in html
+        assert message in html, query
     assert client.get("/en/officials/export.csv?period=forever").status_code == 400
 
 
@@ -144,6 +176,9 @@ def test_dashboard_query_count_does_not_grow(
 # --- Official statuses -------------------------------------------------------------
 
 
+YES = {"fr": "Oui", "nl": "Ja"}
+
+
 def status_url(idea) -> str:
     return f"/en/officials/ideas/{idea.id}/status"
 
@@ -154,7 +189,9 @@ def test_response_is_required_for_accepted_and_not_retained(
     idea = make_idea()
     login(client, make_user(role="official"))
     for status in ("accepted", "not_retained"):
-        response = client.submit(status_url(idea), {"status": status, "response": "   "})
+        response = client.submit(
+            status_url(idea), {"status": status, "response_fr": "   ", "response_nl": ""}
+        )
         assert response.status_code == 400
         html = response.get_data(as_text=True)
         assert "A public response is required" in html
@@ -170,7 +207,8 @@ def test_a_typed_response_is_kept_when_the_form_is_refused(client, make_user, ma
     idea = make_idea()
     login(client, make_user(role="official"))
     response = client.submit(
-        status_url(idea), {"status": "no-such-status", "response": "We <b>keep</b> this text"}
+        status_url(idea),
+        {"status": "no-such-status", "response_fr": "We <b>keep</b> this text", "response_nl": ""},
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -184,7 +222,11 @@ def test_status_change_of_a_missing_idea_is_404_and_citizens_get_403(
     idea = make_idea()
     login(client, make_user(role="citizen"))
     assert client.get(status_url(idea)).status_code == 403
-    response = client.submit(status_url(idea), {"status": "accepted", "response": "x"}, page="/en/")
+    response = client.submit(
+        status_url(idea),
+        {"status": "accepted", "response_fr": "x", "response_nl": "x"},
+        page="/en/",
+    )
     assert response.status_code == 403
     client.post("/en/account/logout", data={"csrf_token": client.token()})
     login(client, make_user(role="official"))
@@ -204,11 +246,19 @@ def test_set_status_records_history_locks_and_notifies(
     official = make_user(role="official", display_name="Agent Dupont")
     login(client, official)
 
-    response = client.submit(status_url(idea), {"status": "under_review", "response": ""})
+    response = client.submit(
+        status_url(idea), {"status": "under_review", "response_fr": "", "response_nl": ""}
+    )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/en/ideas/{idea.id}")
     response = client.submit(
-        status_url(idea), {"status": "accepted", "response": "We will place 12 benches.\nIn May."}
+        status_url(idea),
+        {
+            "status": "accepted",
+            "response_fr": "Nous placerons 12 bancs.\nEn mai.",
+            "response_nl": "We plaatsen 12 banken.\nIn mei.",
+            "response_en": "We will place 12 benches.\nIn May.",
+        },
     )
     assert response.status_code == 302
 
@@ -220,7 +270,8 @@ def test_set_status_records_history_locks_and_notifies(
             select(OfficialStatusChange).order_by(OfficialStatusChange.id)
         ).all()
         assert [c.status for c in changes] == ["under_review", "accepted"]
-        assert changes[1].response == "We will place 12 benches.\nIn May."
+        assert changes[1].response_en == "We will place 12 benches.\nIn May."
+        assert changes[1].response_nl == "We plaatsen 12 banken.\nIn mei."
         kinds = db.session.execute(
             select(Notification.recipient_id, Notification.kind).order_by(Notification.id)
         ).all()
@@ -245,7 +296,8 @@ def test_set_status_records_history_locks_and_notifies(
     mail = mailbox.last(dutch.email)
     assert mail["Content-Language"] == "nl"
     text = mailbox.text(mail)
-    assert "Beste" in text and "We will place 12 benches." in text
+    assert "Beste" in text and "We plaatsen 12 banken." in text
+    assert "12 benches" not in text and "12 bancs" not in text
     assert f"/nl/ideas/{idea.id}" in text
     assert "/nl/notifications/unsubscribe/" in text
     assert mail["List-Unsubscribe"].startswith("<http")
@@ -262,9 +314,12 @@ def test_the_idea_page_shows_the_history(app, client, make_user, make_idea, logi
         pytest.skip("templates/ideas/detail.html does not include the history yet")
     idea = make_idea()
     login(client, make_user(role="official"))
-    client.submit(status_url(idea), {"status": "not_retained", "response": "Too costly for now."})
+    client.submit(
+        status_url(idea),
+        {"status": "not_retained", "response_fr": "Trop cher.", "response_nl": "Te duur."},
+    )
     html = client.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
-    assert "Not retained" in html and "Too costly for now." in html
+    assert "Not retained" in html and "Trop cher." in html
 
 
 def test_service_notifies_supporters_with_a_fixed_number_of_queries(
@@ -281,7 +336,7 @@ def test_service_notifies_supporters_with_a_fixed_number_of_queries(
         with app.test_request_context("/en/"), count_queries() as counter:
             actor = db.session.get(type(official), official.id)
             row = db.session.get(Idea, idea.id)
-            set_official_status(actor, row, "in_progress", "Work started.")
+            set_official_status(actor, row, "in_progress", {"fr": "Début.", "nl": "Begin."})
             db.session.commit()
         return counter.count
 
@@ -306,9 +361,9 @@ def test_service_rejects_unpublished_ideas_and_non_officials(app, make_user, mak
     published = make_idea()
     with app.test_request_context("/en/"):
         with pytest.raises(DomainError):
-            set_official_status(citizen, db.session.get(Idea, published.id), "accepted", "Yes")
+            set_official_status(citizen, db.session.get(Idea, published.id), "accepted", YES)
         with pytest.raises(DomainError):
-            set_official_status(official, db.session.get(Idea, pending.id), "accepted", "Yes")
+            set_official_status(official, db.session.get(Idea, pending.id), "accepted", YES)
         with pytest.raises(DomainError) as error:
-            set_official_status(official, db.session.get(Idea, published.id), "bogus", "Yes")
+            set_official_status(official, db.session.get(Idea, published.id), "bogus", YES)
         assert error.value.field == "status"

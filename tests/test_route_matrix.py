@@ -102,6 +102,7 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
     ("ideas.mine", "GET"): ("/en/ideas/mine", None, signed_in(200)),
     ("ideas.edit", "GET"): ("/en/ideas/{published}/edit", None, signed_in(403)),
     ("ideas.edit", "POST"): ("/en/ideas/{published}/edit", {}, signed_in(403)),
+    ("ideas.withdraw", "GET"): ("/en/ideas/{published}/withdraw", None, signed_in(403)),
     ("ideas.withdraw", "POST"): ("/en/ideas/{published}/withdraw", {}, signed_in(403)),
     # Refused commenters go back to the idea with a message saying why.
     ("ideas.comment", "POST"): (

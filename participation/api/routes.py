@@ -76,10 +76,13 @@ def author(user) -> dict[str, str]:
 
 
 def official_response(change: OfficialStatusChange) -> dict[str, Any]:
+    shown = change.version(api_language())
     return {
         "status": change.status,
         "status_label": OfficialStatus.label_of(change.status, change.status),
-        "response": change.response or "",
+        "response": shown[1] if shown else "",
+        "response_language": shown[0] if shown else None,
+        "response_texts": {code: text or None for code, text in change.responses.items()},
         "answered_by": author(change.official),
         "created_at": utc(change.created_at),
     }
@@ -320,6 +323,7 @@ def idea_comments(idea_id: int):
             "parent_id": c.parent_id,
             "author": author(c.author),
             "body_html": c.body_html,
+            "language": c.language,
             "created_at": utc(c.created_at),
             "edited_at": utc(c.edited_at),
         }

@@ -71,10 +71,35 @@ class AuthorSchema(Out):
     )
 
 
+class ResponseTextsSchema(Out):
+    fr = _required(fields.String(allow_none=True))
+    nl = _required(fields.String(allow_none=True))
+    en = _required(fields.String(allow_none=True))
+
+
 class OfficialResponseSchema(Out):
     status = _required(fields.String(validate=validate.OneOf(OfficialStatus.values())))
     status_label = _required(fields.String())
-    response = _required(fields.String(metadata={"description": "Plain text; may be empty"}))
+    response = _required(
+        fields.String(
+            metadata={
+                "description": "Plain text in the language asked for, else in French "
+                "(see response_language); may be empty"
+            }
+        )
+    )
+    response_language = _required(
+        fields.String(allow_none=True, validate=validate.OneOf(LANGUAGES))
+    )
+    response_texts = _required(
+        fields.Nested(
+            ResponseTextsSchema,
+            metadata={
+                "description": "Every language version, plain text; French and Dutch are "
+                "given together, English is optional (null when absent)"
+            },
+        )
+    )
     answered_by = _required(fields.Nested(AuthorSchema))
     created_at = _required(fields.DateTime())
 
@@ -143,6 +168,12 @@ class CommentSchema(Out):
     )
     author = _required(fields.Nested(AuthorSchema))
     body_html = _required(fields.String(metadata={"description": "Sanitized HTML"}))
+    language = _required(
+        fields.String(
+            validate=validate.OneOf(LANGUAGES),
+            metadata={"description": "The language it is written in"},
+        )
+    )
     created_at = _required(fields.DateTime())
     edited_at = _required(fields.DateTime(allow_none=True))
 

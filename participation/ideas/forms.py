@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from participation.forms import MunicipalityField, choices, language_choices, optional_int
 from participation.i18n import current_language
@@ -131,7 +131,19 @@ class CommentForm(FlaskForm):
         description=_l("Up to 2,000 characters. Be kind and stay on topic."),
         render_kw={"rows": 4, "maxlength": comment_service.BODY_MAX},
     )
+    # By default the page's language; the writer may say they wrote in another.
+    language = TextLanguageField(_l("Language of your comment"), default=current_language)
     parent_id = HiddenField(filters=[optional_int])
+
+
+class WithdrawForm(FlaskForm):
+    """The confirmation of a withdrawal: without confirm=yes, nothing happens."""
+
+    confirm = HiddenField(
+        validators=[
+            AnyOf(["yes"], message=_l("Please confirm that you want to withdraw your idea."))
+        ]
+    )
 
 
 class ActionForm(FlaskForm):

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from participation.extensions import limiter
 from participation.i18n import current_language
 from participation.ideas import bp
-from participation.ideas.forms import ActionForm, CommentForm, IdeaForm
+from participation.ideas.forms import CommentForm, IdeaForm, WithdrawForm
 from participation.ideas.routes_read import SIMILAR_QUERY_MAX, detail_page
 from participation.permissions import (
     can_comment,
@@ -123,9 +123,13 @@ def edit(idea_id: int):
     return redirect(url_for("ideas.detail", idea_id=idea.id))
 
 
-@bp.route("/<int:idea_id>/withdraw", methods=["POST"])
+@bp.route("/<int:idea_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(idea_id: int):
+    """GET: a page that says what withdrawing means (and to how many
+    supporters) with a confirm button; POST with confirm=yes: withdraw. A POST
+    without it (an old form, a mistaken click) withdraws nothing and shows the
+    confirmation page. No JavaScript needed."""
     idea = idea_or_404(idea_id)
     decision = can_withdraw_idea(current_user, idea)
     if decision.reason == Denial.NOT_AUTHOR:
@@ -135,7 +139,10 @@ def withdraw(idea_id: int):
         return redirect(url_for("ideas.detail", idea_id=idea.id))
     if not decision:
         abort(403)
-    ActionForm().validate_on_submit()  # CSRF is checked for every POST already
+    form = WithdrawForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        status = 200 if request.method == "GET" else 400
+        return render_template("ideas/withdraw.html", idea=idea, form=form), status
     with transaction() as outcome:
         service.withdraw_idea(current_user, idea)
     if not outcome.failed:
@@ -161,7 +168,7 @@ def comment(idea_id: int):
         return detail_page(idea, comment_form=form, reply_to=parent_id, status=400)
     with transaction(form) as outcome:
         new_comment = comment_service.add_comment(
-            current_user, idea, form.body.data, parent_id=parent_id
+            current_user, idea, form.body.data, parent_id=parent_id, language=form.language.data
         )
     if outcome.failed:
         return detail_page(idea, comment_form=form, reply_to=parent_id, status=400)
@@ -190,11 +197,12 @@ def edit_comment(idea_id: int, comment_id: int):
     form = CommentForm()
     if request.method == "GET":
         form.body.data = found.body_source
+        form.language.data = found.language
         return render_template("ideas/edit_comment.html", form=form, idea=idea, comment=found)
     if not form.validate_on_submit():
         return render_template("ideas/edit_comment.html", form=form, idea=idea, comment=found), 400
     with transaction(form) as outcome:
-        comment_service.edit_comment(current_user, found, form.body.data)
+        comment_service.edit_comment(current_user, found, form.body.data, form.language.data)
     if outcome.failed:
         return render_template("ideas/edit_comment.html", form=form, idea=idea, comment=found), 400
     flash(_("Your comment is updated."), "success")

@@ -196,6 +196,7 @@ class Comment(db.Model):
     __tablename__ = "comments"
     __table_args__ = (
         CheckConstraint(CommentStatus.check("status"), name="status"),
+        CheckConstraint(Language.check("language"), name="language"),
         Index("ix_comments_idea_id_created_at", "idea_id", "created_at"),
     )
 
@@ -208,6 +209,9 @@ class Comment(db.Model):
     )
     body_source: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The language it is written in (the writer's choice, by default the page's):
+    # the page marks it with `lang`.
+    language: Mapped[str] = mapped_column(String(2), default=Language.FR, server_default="fr")
     status: Mapped[str] = mapped_column(String(16), default=CommentStatus.VISIBLE)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -5,8 +5,8 @@ the log, and the citizens' report form. Thin: parse -> permission -> service in
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from participation.extensions import db, limiter
@@ -37,6 +37,7 @@ from participation.security import render_error
 from participation.services import DomainError
 from participation.services import moderation as service
 from participation.services import reports as report_service
+from participation.templating import format_datetime
 from participation.urls import query_pairs
 from participation.vocabulary import (
     Denial,

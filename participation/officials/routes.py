@@ -13,25 +13,46 @@ from participation.officials import bp
 from participation.officials.forms import DashboardFilterForm, StatusForm
 from participation.permissions import can_respond_officially, can_view_dashboard
 from participation.services import officials as service
+from participation.services.browse import WHOLE_REGION
 from participation.urls import public_url, query_pairs, url_with_query
 from participation.web import idea_or_404, transaction
 
 
+def _legacy_url(challenges, municipalities) -> str | None:
+    """Where an old link with numeric ids (?challenge=2&municipality=9) now
+    lives, with slugs; None when the URL has no such id."""
+    slugs = {
+        "challenge": {str(c.id): c.slug for c in challenges},
+        "municipality": {str(m.id): m.slug for m in municipalities},
+    }
+    pairs = query_pairs()
+    moved = [(k, slugs[k].get(v, v) if k in slugs else v) for k, v in pairs]
+    if moved == pairs:
+        return None
+    return url_with_query(request.endpoint, moved)
+
+
 def _dashboard_view():
-    """Rows and filter form for the dashboard and its CSV: a fixed number of queries."""
+    """Rows and filter form for the dashboard and its CSV: a fixed number of
+    queries. Or, for an old link with numeric ids, where it moved."""
     language = current_language()
-    form = DashboardFilterForm(formdata=request.args)
     challenges, municipalities = service.filter_choices(language)
+    moved = _legacy_url(challenges, municipalities)
+    if moved:
+        return moved, None, None, None, []
+    form = DashboardFilterForm(formdata=request.args)
     form.set_choices(challenges, municipalities, language)
     valid = form.validate()
     filters = service.Filters()
     if valid:
+        place = form.municipality.data or ""
         filters = service.Filters(
-            challenge_id=form.challenge.data or None,
-            municipality_id=form.municipality.data or None,
+            challenge_id=next((c.id for c in challenges if c.slug == form.challenge.data), None),
+            municipality_id=next((m.id for m in municipalities if m.slug == place), None),
+            whole_region=place == WHOLE_REGION,
             period=form.period.data,
         )
-    return form, valid, filters, service.dashboard(filters)
+    return None, form, valid, filters, service.dashboard(filters)
 
 
 @bp.route("/")
@@ -39,7 +60,9 @@ def _dashboard_view():
 def dashboard():
     if not can_view_dashboard(current_user):
         abort(403)
-    form, valid, filters, rows = _dashboard_view()
+    moved, form, valid, filters, rows = _dashboard_view()
+    if moved:
+        return redirect(moved, 301)
     return (
         render_template(
             "officials/dashboard.html",
@@ -57,7 +80,9 @@ def dashboard():
 def export():
     if not can_view_dashboard(current_user):
         abort(403)
-    form, valid, _filters, rows = _dashboard_view()
+    moved, _form, valid, _filters, rows = _dashboard_view()
+    if moved:
+        return redirect(moved, 301)
     if not valid:
         abort(400)
     language = current_language()
@@ -92,7 +117,7 @@ def set_status(idea_id: int):
         return render_template("officials/status.html", idea=idea, form=form), 400
     supporters = idea.support_count
     with transaction(form) as outcome:
-        service.set_official_status(current_user, idea, form.status.data, form.response.data)
+        service.set_official_status(current_user, idea, form.status.data, form.responses())
     if outcome.failed:
         idea = idea_or_404(idea_id)
         return render_template("officials/status.html", idea=idea, form=form), 400

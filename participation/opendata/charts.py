@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 import pygal
-from flask_babel import format_date
 from flask_babel import gettext as _
 from pygal.style import Style
 
 from participation.services.statistics import ChallengeRow, MunicipalityRow, Week
+from participation.templating import format_date
 
 # The site's palette (static/css/site.css): dark blue, teal, orange, on white.
 STYLE = Style(

@@ -240,7 +240,7 @@ def log_in(email: str, password: str) -> User:
         raise DomainError(_("The email address or password is not correct."))
     decision = can_log_in(user)
     if decision.reason == Denial.SUSPENDED:
-        from flask_babel import format_datetime
+        from participation.templating import format_datetime
 
         raise DomainError(
             _(

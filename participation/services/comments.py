@@ -20,7 +20,7 @@ from participation.permissions import can_comment, can_delete_comment, can_edit_
 from participation.sanitize import render_markdown
 from participation.services import DomainError
 from participation.services.notifications import notify_author
-from participation.vocabulary import CommentStatus, NotificationKind
+from participation.vocabulary import CommentStatus, Language, NotificationKind
 
 BODY_MIN, BODY_MAX = 2, 2000
 
@@ -50,10 +50,28 @@ def _move_count(idea_id: int, delta: int) -> None:
     )
 
 
-def add_comment(author: Any, idea: Idea, body: str, parent_id: int | None = None) -> Comment:
-    """A new comment, or a reply to a top-level comment of the same idea."""
+def _language(author: Any, language: str | None) -> str:
+    """The comment's language: the one chosen, else its author's, else French."""
+    if language is None:
+        own = getattr(author, "language", None)
+        return own if own in Language.values() else Language.FR
+    if language not in Language.values():
+        raise DomainError(_("Please choose French, Dutch or English."), field="language")
+    return language
+
+
+def add_comment(
+    author: Any,
+    idea: Idea,
+    body: str,
+    parent_id: int | None = None,
+    language: str | None = None,
+) -> Comment:
+    """A new comment, or a reply to a top-level comment of the same idea, in
+    `language` (fr, nl or en; by default its author's language)."""
     require(can_comment(author, idea))
     body = _clean_body(body)
+    language = _language(author, language)
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
         if parent is None or parent.idea_id != idea.id or parent.status != CommentStatus.VISIBLE:
@@ -67,6 +85,7 @@ def add_comment(author: Any, idea: Idea, body: str, parent_id: int | None = None
         parent_id=parent_id,
         body_source=body,
         body_html=render_markdown(body),
+        language=language,
         status=CommentStatus.VISIBLE,
         created_at=utcnow(),
     )
@@ -77,9 +96,12 @@ def add_comment(author: Any, idea: Idea, body: str, parent_id: int | None = None
     return comment
 
 
-def edit_comment(author: Any, comment: Comment, body: str) -> Comment:
+def edit_comment(author: Any, comment: Comment, body: str, language: str | None = None) -> Comment:
+    """The new text (and, when given, language) of a comment."""
     require(can_edit_comment(author, comment), field="body")
     body = _clean_body(body)
+    if language is not None:
+        comment.language = _language(author, language)
     comment.body_source = body
     comment.body_html = render_markdown(body)
     comment.edited_at = utcnow()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,52 +24,90 @@ from participation.models import (
     User,
 )
 from participation.models.base import utcnow
+from participation.models.officials import RESPONSE_LANGUAGES
 from participation.permissions import can_respond_officially, require
 from participation.sanitize import spreadsheet_safe
 from participation.services import DomainError, notifications, places
 from participation.vocabulary import (
     RESPONSE_REQUIRED_STATUSES,
     IdeaStatus,
+    Language,
     NotificationKind,
     OfficialStatus,
 )
 
 RESPONSE_MAX = 5000
 PERIODS = {"all": None, "30d": 30, "7d": 7}
+# The dashboard opens on the last 30 days: "supports in the period" then says
+# something the total does not.
+DEFAULT_PERIOD = "30d"
 DASHBOARD_LIMIT = 200
 
 
 # --- Setting an official status ------------------------------------------------------
 
 
-def set_official_status(
-    official: Any, idea: Idea, status: str, response: str | None
-) -> OfficialStatusChange:
-    """Record a new official status with its public response, lock the idea
-    against edits, and tell its author and every supporter."""
-    require(can_respond_officially(official))
-    if idea.status != IdeaStatus.PUBLISHED:
-        raise DomainError(_("Only published ideas can receive an official response."))
-    if status not in OfficialStatus.values():
-        raise DomainError(_("Please choose a status from the list."), field="status")
-    response = (response or "").replace("\r\n", "\n").strip()
-    if status in RESPONSE_REQUIRED_STATUSES and not response:
+def _clean_responses(status: str, responses: Mapping[str, str | None] | None) -> dict[str, str]:
+    """The response's texts by language, checked: French and Dutch are both
+    required when the status needs a response or any text is given; English is
+    optional. DomainError on the field of the first problem."""
+    texts = {
+        code: ((responses or {}).get(code) or "").replace("\r\n", "\n").strip()
+        for code in RESPONSE_LANGUAGES
+    }
+    if status in RESPONSE_REQUIRED_STATUSES and not any(texts.values()):
         raise DomainError(
             _(
                 "A public response is required when an idea is %(status)s: "
                 "please explain the decision to the citizens.",
                 status=notifications.status_label(status).lower(),
             ),
-            field="response",
+            field="response_fr",
         )
-    if len(response) > RESPONSE_MAX:
-        raise DomainError(
-            _("The response can have at most %(max)d characters.", max=RESPONSE_MAX),
-            field="response",
-        )
+    if any(texts.values()):
+        if not texts[Language.FR]:
+            raise DomainError(
+                _(
+                    "Please give the response in French too: "
+                    "the Region answers in French and Dutch."
+                ),
+                field="response_fr",
+            )
+        if not texts[Language.NL]:
+            raise DomainError(
+                _("Please give the response in Dutch too: the Region answers in French and Dutch."),
+                field="response_nl",
+            )
+    for code, text in texts.items():
+        if len(text) > RESPONSE_MAX:
+            raise DomainError(
+                _("The response can have at most %(max)d characters.", max=RESPONSE_MAX),
+                field=f"response_{code}",
+            )
+    return texts
+
+
+def set_official_status(
+    official: Any, idea: Idea, status: str, responses: Mapping[str, str | None] | None
+) -> OfficialStatusChange:
+    """Record a new official status with its public response ({"fr": ..., "nl":
+    ..., "en": ...}: French and Dutch required, English optional), lock the idea
+    against edits, and tell its author and every supporter, each in their language."""
+    require(can_respond_officially(official))
+    if idea.status != IdeaStatus.PUBLISHED:
+        raise DomainError(_("Only published ideas can receive an official response."))
+    if status not in OfficialStatus.values():
+        raise DomainError(_("Please choose a status from the list."), field="status")
+    texts = _clean_responses(status, responses)
     now = utcnow()
     change = OfficialStatusChange(
-        idea_id=idea.id, official_id=official.id, status=status, response=response, created_at=now
+        idea_id=idea.id,
+        official_id=official.id,
+        status=status,
+        response_fr=texts[Language.FR],
+        response_nl=texts[Language.NL],
+        response_en=texts[Language.EN],
+        created_at=now,
     )
     db.session.add(change)
     idea.official_status = status
@@ -77,7 +116,8 @@ def set_official_status(
     db.session.flush()
 
     data = {"status": status, "change_id": change.id}
-    extra = {"response": response}
+    # Each email picks its recipient's version (templates/email/notification.*).
+    extra = {"response_texts": texts}
     author = db.session.get(User, idea.author_id)
     if author is not None and author.id != official.id:
         notifications.notify(
@@ -128,7 +168,9 @@ def histories(idea_ids: list[int]) -> dict[int, list[OfficialStatusChange]]:
 class Filters:
     challenge_id: int | None = None
     municipality_id: int | None = None
-    period: str = "all"
+    # Only the ideas about the whole Region (no municipality).
+    whole_region: bool = False
+    period: str = DEFAULT_PERIOD
 
     @property
     def days(self) -> int | None:
@@ -197,6 +239,8 @@ def dashboard(
         query = query.where(Idea.challenge_id == filters.challenge_id)
     if filters.municipality_id:
         query = query.where(Idea.municipality_id == filters.municipality_id)
+    elif filters.whole_region:
+        query = query.where(Idea.municipality_id.is_(None))
     query = query.order_by(
         period_supports.desc(), Idea.support_count.desc(), Idea.comment_count.desc(), Idea.id
     ).limit(limit)
@@ -257,7 +301,7 @@ def dashboard_csv(rows: list[Row], language: str, idea_url) -> bytes:
                     idea.title,
                     idea_url(idea),
                     row.challenge.name(language),
-                    row.municipality.name(language) if row.municipality else "",
+                    row.municipality.name(language) if row.municipality else _("The whole Region"),
                     row.period_supports,
                     idea.support_count,
                     idea.comment_count,
