@@ -153,6 +153,8 @@ VOCABULARY = {
         "ResultsVisibility",
         "TextAnswerStatus",
         "ConsultationEventKind",
+        "BudgetEventKind",
+        "CountState",
         "OutboxStatus",
     )
 }

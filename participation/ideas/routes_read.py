@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from participation.ideas import bp
 from participation.ideas.forms import CommentForm
 from participation.permissions import can_read_text
+from participation.services import budgets as budget_service
 from participation.services import comments as comment_service
 from participation.services import ideas as service
 from participation.services.search import similar_ideas
@@ -77,6 +78,9 @@ def detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
             threads=threads,
             discussion=discussion,
             supported=has_supported(current_user, idea),
+            budget_projects=budget_service.projects_of_idea(idea.id)
+            if idea.status in LISTED_IDEA_STATUSES
+            else [],
             comment_form=comment_form or CommentForm(formdata=None),
             reply_form=reply_form,
             reply_to=reply_to,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,15 +20,18 @@ from participation.extensions import db
 from participation.models import (
     BudgetBallot,
     BudgetBallotChoice,
+    BudgetEvent,
     BudgetProject,
     BudgetRound,
     Challenge,
+    Idea,
     Municipality,
     User,
 )
 from participation.models.base import utcnow
 from participation.parsing import MAX_DB_INT, parse_id
 from participation.permissions import (
+    can_change_phase,
     can_count_budget,
     can_manage_budgets,
     can_review_project,
@@ -36,8 +39,19 @@ from participation.permissions import (
     can_vote_budget,
     require,
 )
-from participation.services import DomainError
-from participation.vocabulary import BallotRule, Feasibility, Language, OutcomeRule
+from participation.services import DomainError, notifications, outbox
+from participation.urls import public_url
+from participation.vocabulary import (
+    BallotRule,
+    BudgetEventKind,
+    CountState,
+    Feasibility,
+    IdeaStatus,
+    Language,
+    NotificationKind,
+    OutcomeRule,
+    RoundPhase,
+)
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
@@ -174,7 +188,112 @@ def create_round(actor: Any, data: RoundInput) -> BudgetRound:
     )
     db.session.add(budget_round)
     db.session.flush()
+    log_event(actor, budget_round, BudgetEventKind.CREATE_ROUND, total_amount=data.total_amount)
     return budget_round
+
+
+# --- The log -------------------------------------------------------------------------
+
+
+def log_event(
+    actor: Any,
+    budget_round: BudgetRound,
+    kind: BudgetEventKind,
+    project: BudgetProject | None = None,
+    **details: Any,
+) -> BudgetEvent:
+    """One row in the budget log: who did what to which round or project, and when."""
+    event = BudgetEvent(
+        round_id=budget_round.id,
+        project_id=project.id if project is not None else None,
+        actor_id=actor.id if actor is not None else None,
+        kind=kind,
+        details=details,
+        created_at=utcnow(),
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def events_of(budget_round: BudgetRound) -> list[BudgetEvent]:
+    """The round's log, newest first: one query."""
+    return list(
+        db.session.scalars(
+            select(BudgetEvent)
+            .where(BudgetEvent.round_id == budget_round.id)
+            .order_by(BudgetEvent.created_at.desc(), BudgetEvent.id.desc())
+        )
+    )
+
+
+# --- Phases ---------------------------------------------------------------------------
+
+
+def round_titles(budget_round: BudgetRound) -> dict[str, str]:
+    return {lang: budget_round.title(lang) for lang in Language.values()}
+
+
+def advance_phase(actor: Any, budget_round: BudgetRound) -> RoundPhase:
+    """Start the next phase now (an official running the round ahead of its dates).
+    Moving into the vote tells those who opted in; moving into results closes voting."""
+    require(can_change_phase(actor, budget_round))
+    now = utcnow()
+    current = budget_round.phase_at(now)
+    following = budget_round.next_phase(now)
+    assert following is not None  # can_change_phase: never past the results
+    phase, _starts = following
+    column = {
+        RoundPhase.SUBMISSION: "submission_opens_at",
+        RoundPhase.REVIEW: "review_opens_at",
+        RoundPhase.VOTING: "voting_opens_at",
+        RoundPhase.RESULTS: "voting_closes_at",
+    }[phase]
+    # Every phase up to the new one starts now at the latest, keeping them in order.
+    for name in ("submission_opens_at", "review_opens_at", "voting_opens_at", "voting_closes_at"):
+        if getattr(budget_round, name) > now:
+            setattr(budget_round, name, now)
+        if name == column:
+            break
+    db.session.flush()
+    closing = phase == RoundPhase.RESULTS
+    kind = BudgetEventKind.CLOSE_VOTING if closing else BudgetEventKind.CHANGE_PHASE
+    log_event(actor, budget_round, kind, before=str(current), after=str(phase))
+    if phase == RoundPhase.VOTING:
+        announce_voting(budget_round)
+    return phase
+
+
+def announce_voting(budget_round: BudgetRound) -> int:
+    """Tell those who opted in (and may vote in this round) that voting is open: once."""
+    if budget_round.voting_announced_at is not None:
+        return 0
+    budget_round.voting_announced_at = utcnow()
+    voters = select(User.id).where(User.email_confirmed_at.is_not(None))
+    if budget_round.municipality_id is not None:
+        voters = voters.where(User.municipality_id == budget_round.municipality_id)
+    db.session.flush()
+    return notifications.notify_users(
+        voters,
+        NotificationKind.BUDGET_VOTING_OPEN,
+        round_id=budget_round.id,
+        round_titles=round_titles(budget_round),
+        endpoint="budgets.ballot",
+    )
+
+
+def announce_due_rounds() -> int:
+    """Rounds whose vote opened by its dates and was not announced yet (run by
+    `flask budgets announce` from cron, and by the worker's poll)."""
+    now = utcnow()
+    due = db.session.scalars(
+        select(BudgetRound).where(
+            BudgetRound.voting_announced_at.is_(None),
+            BudgetRound.voting_opens_at <= now,
+            BudgetRound.voting_closes_at > now,
+        )
+    ).all()
+    return sum(announce_voting(r) for r in due)
 
 
 def load_round(round_id: int) -> BudgetRound | None:
@@ -201,7 +320,10 @@ def submit_project(
     language: str,
     challenge_id: int | None = None,
     municipality_id: int | None = None,
+    translations: dict[str, tuple[str, str]] | None = None,
 ) -> BudgetProject:
+    """A citizen's project, in their language, with optional translations
+    (`{"nl": (title, description)}`)."""
     require(can_submit_project(actor, budget_round))
     title, description = _clean(title), _clean(description)
     if not PROJECT_TITLE_MIN <= len(title) <= PROJECT_TITLE_MAX:
@@ -236,12 +358,118 @@ def submit_project(
         language=language,
         challenge_id=challenge_id,
         municipality_id=municipality_id,
+        translations=_check_translations(language, translations or {}),
         feasibility=Feasibility.PENDING,
         created_at=utcnow(),
     )
     db.session.add(project)
     db.session.flush()
     return project
+
+
+def _check_translations(
+    language: str, translations: dict[str, tuple[str, str]]
+) -> dict[str, dict[str, str]]:
+    """Optional translations, each checked like the original; empty ones are dropped,
+    as is one in the project's own language."""
+    kept: dict[str, dict[str, str]] = {}
+    for lang, (raw_title, raw_description) in translations.items():
+        if lang not in Language.values() or lang == language:
+            continue
+        title, description = _clean(raw_title), _clean(raw_description)
+        if not title and not description:
+            continue
+        if not PROJECT_TITLE_MIN <= len(title) <= PROJECT_TITLE_MAX:
+            raise DomainError(
+                _(
+                    "The title must have between %(min)d and %(max)d characters.",
+                    min=PROJECT_TITLE_MIN,
+                    max=PROJECT_TITLE_MAX,
+                ),
+                field=f"title_{lang}",
+            )
+        if description and len(description) > PROJECT_DESCRIPTION_MAX:
+            raise DomainError(
+                _(
+                    "The description must have between %(min)d and %(max)d characters.",
+                    min=PROJECT_DESCRIPTION_MIN,
+                    max=PROJECT_DESCRIPTION_MAX,
+                ),
+                field=f"description_{lang}",
+            )
+        kept[lang] = {"title": title, "description": description}
+    return kept
+
+
+def project_from_idea(actor: Any, budget_round: BudgetRound, idea_id: int | None) -> BudgetProject:
+    """An official turns a published idea into a project of a round still taking
+    projects (submission or review). The two link to each other; the idea's author
+    and supporters are told."""
+    require(can_manage_budgets(actor))
+    if budget_round.phase not in (RoundPhase.UPCOMING, RoundPhase.SUBMISSION, RoundPhase.REVIEW):
+        raise DomainError(
+            _("This round no longer takes projects: voting has opened."), field="idea_id"
+        )
+    idea = db.session.get(Idea, idea_id) if idea_id is not None else None
+    if idea is None:
+        raise DomainError(_("There is no idea with this number."), field="idea_id")
+    if idea.status != IdeaStatus.PUBLISHED:
+        raise DomainError(_("Only a published idea can become a project."), field="idea_id")
+    existing = db.session.scalar(
+        select(BudgetProject.id).where(
+            BudgetProject.round_id == budget_round.id, BudgetProject.idea_id == idea.id
+        )
+    )
+    if existing is not None:
+        raise DomainError(_("This idea is already a project of this round."), field="idea_id")
+    project = BudgetProject(
+        round_id=budget_round.id,
+        author_id=idea.author_id,
+        title=idea.title[:PROJECT_TITLE_MAX],
+        description=idea.body_source[:PROJECT_DESCRIPTION_MAX],
+        language=idea.language,
+        challenge_id=idea.challenge_id,
+        municipality_id=idea.municipality_id,
+        idea_id=idea.id,
+        translations={},
+        feasibility=Feasibility.PENDING,
+        created_at=utcnow(),
+    )
+    db.session.add(project)
+    db.session.flush()
+    log_event(actor, budget_round, BudgetEventKind.PROJECT_FROM_IDEA, project, idea_id=idea.id)
+    data: dict[str, Any] = {
+        "round_id": budget_round.id,
+        "project_id": project.id,
+        "round_titles": round_titles(budget_round),
+    }
+    notifications.notify_author(idea, NotificationKind.IDEA_BECAME_PROJECT, actor, **data)
+    notifications.notify_supporters(
+        idea,
+        NotificationKind.SUPPORTED_IDEA_BECAME_PROJECT,
+        exclude_ids=[idea.author_id, actor.id],
+        **data,
+    )
+    return project
+
+
+def idea_of(project: BudgetProject) -> Idea | None:
+    """The published idea the project came from (None once it is no longer public)."""
+    if project.idea_id is None:
+        return None
+    idea = db.session.get(Idea, project.idea_id)
+    return idea if idea is not None and idea.status == IdeaStatus.PUBLISHED else None
+
+
+def projects_of_idea(idea_id: int) -> list[tuple[BudgetProject, BudgetRound]]:
+    """The budget projects an idea became, with their rounds: one query."""
+    rows = db.session.execute(
+        select(BudgetProject, BudgetRound)
+        .join(BudgetRound, BudgetRound.id == BudgetProject.round_id)
+        .where(BudgetProject.idea_id == idea_id)
+        .order_by(BudgetProject.id)
+    ).all()
+    return [(p, r) for p, r in rows]
 
 
 def load_project(budget_round: BudgetRound, project_id: int) -> BudgetProject | None:
@@ -295,8 +523,17 @@ def review_project(
             raise DomainError(
                 _("The reason can have at most %(max)d characters.", max=REASON_MAX), field=name
             )
+    before = {"cost": project.cost, "feasibility": project.feasibility}
     project.cost = cost
     project.feasibility = feasibility
+    log_event(
+        actor,
+        project.round,
+        BudgetEventKind.REVIEW_PROJECT,
+        project,
+        before=before,
+        after={"cost": cost, "feasibility": str(feasibility)},
+    )
     project.feasibility_reason_fr = reason_fr
     project.feasibility_reason_nl = reason_nl
     project.reviewed_by_id = actor.id
@@ -305,11 +542,21 @@ def review_project(
     return project
 
 
-def projects_of(budget_round: BudgetRound, feasible_only: bool = False) -> list[BudgetProject]:
-    """The round's projects (only those on the ballot if `feasible_only`): one query."""
+def projects_of(
+    budget_round: BudgetRound,
+    feasible_only: bool = False,
+    challenge_id: int | None = None,
+    municipality_id: int | None = None,
+) -> list[BudgetProject]:
+    """The round's projects (only those on the ballot if `feasible_only`; of one
+    challenge or one municipality if given): one query."""
     query = select(BudgetProject).where(BudgetProject.round_id == budget_round.id)
     if feasible_only:
         query = query.where(BudgetProject.feasibility == Feasibility.FEASIBLE)
+    if challenge_id is not None:
+        query = query.where(BudgetProject.challenge_id == challenge_id)
+    if municipality_id is not None:
+        query = query.where(BudgetProject.municipality_id == municipality_id)
     rows = list(db.session.scalars(query.order_by(BudgetProject.id)))
     for row in rows:
         row.round = budget_round
@@ -530,7 +777,31 @@ def cast_ballot(actor: Any, budget_round: BudgetRound, raw_values: Iterable[Any]
     ballot.total_cost = check.total
     ballot.updated_at = now
     db.session.flush()
+    if actor.email:
+        outbox.queue_email(
+            actor.email,
+            "budget_receipt",
+            actor.language,
+            recipient_id=actor.id,
+            receipt=ballot.receipt,
+            round_id=budget_round.id,
+            link=public_url("budgets.ballot", round_id=budget_round.id, lang_code=actor.language),
+            round_titles=round_titles(budget_round),
+            projects=[{"title": p.title, "cost": p.cost or 0} for p in check.chosen],
+            total=check.total,
+        )
     return ballot
+
+
+def receipts_of(voter: Any) -> list[tuple[BudgetBallot, BudgetRound]]:
+    """The voter's ballots with their receipt codes, newest first (their account page)."""
+    rows = db.session.execute(
+        select(BudgetBallot, BudgetRound)
+        .join(BudgetRound, BudgetRound.id == BudgetBallot.round_id)
+        .where(BudgetBallot.voter_id == voter.id)
+        .order_by(BudgetBallot.updated_at.desc())
+    ).all()
+    return [(b, r) for b, r in rows]
 
 
 # --- The count ------------------------------------------------------------------------
@@ -633,17 +904,24 @@ def eligible_accounts(budget_round: BudgetRound) -> int:
     return int(db.session.scalar(query) or 0)
 
 
-def count_round(actor: Any, budget_round: BudgetRound) -> Outcome:
+def count_round(
+    actor: Any, budget_round: BudgetRound, progress: Callable[[int], None] | None = None
+) -> Outcome:
     """Count the votes once, after voting closes, under both rules; store votes and
-    what each rule funds on every project of the ballot."""
+    what each rule funds on every project of the ballot; tell the voters. `progress`
+    hears the share done (the background job shows it on the round page)."""
     require(can_count_budget(actor, budget_round))
     projects = projects_of(budget_round, feasible_only=True)
     ballots = ballots_of(budget_round)
+    if progress:
+        progress(30)
     outcome = compute_outcome(
         budget_round.total_amount,
         {p.id: p.cost or 0 for p in projects},
         (choices for _receipt, choices in ballots),
     )
+    if progress:
+        progress(90)
     for project in projects:
         project.vote_count = outcome.votes.get(project.id, 0)
         project.funded_greedy = project.id in outcome.greedy
@@ -651,8 +929,37 @@ def count_round(actor: Any, budget_round: BudgetRound) -> Outcome:
     budget_round.ballot_count = len(ballots)
     budget_round.eligible_count = eligible_accounts(budget_round)
     budget_round.counted_at = utcnow()
+    budget_round.count_state = CountState.DONE
+    budget_round.count_progress = 100
     db.session.flush()
+    log_event(
+        actor,
+        budget_round,
+        BudgetEventKind.PUBLISH_RESULTS,
+        ballots=len(ballots),
+        greedy=sorted(outcome.greedy),
+        equal_shares=sorted(outcome.equal_shares),
+    )
+    notifications.notify_users(
+        select(BudgetBallot.voter_id).where(BudgetBallot.round_id == budget_round.id),
+        NotificationKind.BUDGET_RESULTS,
+        round_id=budget_round.id,
+        round_titles=round_titles(budget_round),
+        endpoint="budgets.results",
+    )
     return outcome
+
+
+def request_count(actor: Any, budget_round: BudgetRound) -> None:
+    """Ask for the count: the background job (participation/jobs.py) does it, once
+    this transaction commits. A failed count may be asked for again."""
+    require(can_count_budget(actor, budget_round))
+    if budget_round.count_state in (CountState.QUEUED, CountState.RUNNING):
+        raise DomainError(_("The votes are already being counted."), code="count_running")
+    budget_round.count_state = CountState.QUEUED
+    budget_round.count_progress = 0
+    db.session.flush()
+    log_event(actor, budget_round, BudgetEventKind.REQUEST_COUNT)
 
 
 @dataclass
