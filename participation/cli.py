@@ -171,5 +171,7 @@ def export_opendata(directory):
 
 
 def init_app(app: Flask) -> None:
-    for group in (users, demo, translate, opendata):
+    from participation.budgets.cli import budgets
+
+    for group in (users, demo, translate, opendata, budgets):
         app.cli.add_command(group)

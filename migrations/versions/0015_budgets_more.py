@@ -56,6 +56,9 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_budget_events_actor_id"), ["actor_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_budget_events_round_id"), ["round_id"], unique=False)
 
+    with op.batch_alter_table("budget_ballots", schema=None) as batch_op:
+        batch_op.alter_column("voter_id", existing_type=sa.Integer(), nullable=True)
+
     with op.batch_alter_table("budget_projects", schema=None) as batch_op:
         batch_op.add_column(sa.Column("idea_id", sa.Integer(), nullable=True))
         batch_op.add_column(
@@ -124,4 +127,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_budget_events_actor_id"))
 
     op.drop_table("budget_events")
+    op.execute("DELETE FROM budget_ballots WHERE voter_id IS NULL")
+    with op.batch_alter_table("budget_ballots", schema=None) as batch_op:
+        batch_op.alter_column("voter_id", existing_type=sa.Integer(), nullable=False)
     # ### end Alembic commands ###

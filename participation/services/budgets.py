@@ -911,6 +911,13 @@ def count_round(
     what each rule funds on every project of the ballot; tell the voters. `progress`
     hears the share done (the background job shows it on the round page)."""
     require(can_count_budget(actor, budget_round))
+    return tally(actor, budget_round, progress)
+
+
+def tally(
+    actor: Any, budget_round: BudgetRound, progress: Callable[[int], None] | None = None
+) -> Outcome:
+    """The count itself, permission already checked (or a command-line import)."""
     projects = projects_of(budget_round, feasible_only=True)
     ballots = ballots_of(budget_round)
     if progress:
