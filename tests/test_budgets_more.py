@@ -24,10 +24,8 @@ from participation.models import (
     User,
 )
 from participation.services import budgets as service
-from participation.services import notifications
-from participation.services import pabulib
+from participation.services import notifications, pabulib
 from participation.vocabulary import BudgetEventKind, CountState, NotificationKind, RoundPhase
-from tests.factories import set_round_phase
 from tests.pages import html
 
 PB_FILES = Path(__file__).parent / "pabulib"
@@ -37,9 +35,9 @@ def _kinds(app, round_id: int) -> list[str]:
     with app.app_context():
         return list(
             db.session.scalars(
-                select(BudgetEvent.kind).where(BudgetEvent.round_id == round_id).order_by(
-                    BudgetEvent.id
-                )
+                select(BudgetEvent.kind)
+                .where(BudgetEvent.round_id == round_id)
+                .order_by(BudgetEvent.id)
             )
         )
 
@@ -157,9 +155,7 @@ def test_project_with_translations_and_list_filters(
     listed = html(client.get(f"/en/budgets/{budget_round.id}"))
     assert "Trees along the canal" in listed and "Benches in the park" in listed
     filtered = html(
-        client.get(
-            f"/en/budgets/{budget_round.id}?municipality={municipality_id(app, 'ixelles')}"
-        )
+        client.get(f"/en/budgets/{budget_round.id}?municipality={municipality_id(app, 'ixelles')}")
     )
     assert "Trees along the canal" in filtered and "Benches in the park" not in filtered
     assert f"/projects/{other.id}" not in filtered
@@ -379,16 +375,18 @@ def test_import_then_export_round_trips(app, runner, name):
         path.write_text(text, encoding="utf-8")
         second = runner.invoke(args=["budgets", "import", str(path)])
         assert second.exit_code == 0, second.output
-        assert _sections(
-            runner.invoke(args=["budgets", "export", second.output.strip()]).output
-        )[1:] == (projects, ballots)
+        assert _sections(runner.invoke(args=["budgets", "export", second.output.strip()]).output)[
+            1:
+        ] == (projects, ballots)
     finally:
         path.unlink(missing_ok=True)
 
 
 def test_import_refuses_what_it_cannot_read(app, runner, tmp_path):
     bad = tmp_path / "bad.pb"
-    bad.write_text("META\nkey;value\nbudget;100\nvote_type;ordinal\nPROJECTS\nproject_id;cost\n1;5\n")
+    bad.write_text(
+        "META\nkey;value\nbudget;100\nvote_type;ordinal\nPROJECTS\nproject_id;cost\n1;5\n"
+    )
     result = runner.invoke(args=["budgets", "import", str(bad)])
     assert result.exit_code != 0 and "only approval ballots" in result.output
     unknown = tmp_path / "unknown.pb"

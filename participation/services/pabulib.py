@@ -72,8 +72,9 @@ def parse(text: str) -> PabulibFile:
             parsed.votes[values.get("voter_id", "")] = [v for v in vote.split(",") if v.strip()]
     if not parsed.projects:
         raise PabulibError("the file has no PROJECTS section")
-    vote_type = parsed.meta.get("vote_type", "approval")
-    if vote_type != "approval":
+    # Pabulib's vote type, named through BallotRule like the export does.
+    vote_type = parsed.meta.get("vote_type", BallotRule.APPROVAL.value)
+    if vote_type != BallotRule.APPROVAL:
         raise PabulibError(f"only approval ballots can be loaded, not {vote_type!r}")
     for pid, project in parsed.projects.items():
         if not pid:
