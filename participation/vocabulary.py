@@ -533,7 +533,7 @@ class CountState(Vocabulary):
 _COUNT_STATE_LABELS = {
     CountState.QUEUED: _l("The count is waiting to start."),
     CountState.RUNNING: _l("The votes are being counted."),
-    CountState.DONE: _l("The votes have been counted."),
+    CountState.DONE: _l("The votes have been counted and the results are published."),
     CountState.FAILED: _l("The count failed; officials can start it again."),
 }
 
