@@ -399,3 +399,33 @@ def test_import_refuses_what_it_cannot_read(app, runner, tmp_path):
     with app.app_context():
         assert db.session.scalar(select(func.count(BudgetRound.id))) == 0
         assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+# --- Demo data --------------------------------------------------------------------------------
+
+
+def test_demo_budgets(app, runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        rounds = db.session.scalars(select(BudgetRound).order_by(BudgetRound.id)).all()
+        assert len(rounds) == 2
+        regional, municipal = rounds
+        assert regional.municipality_id is None and regional.phase == RoundPhase.VOTING
+        feasibility = [
+            p.feasibility
+            for p in db.session.scalars(
+                select(BudgetProject).where(BudgetProject.round_id == regional.id)
+            )
+        ]
+        assert feasibility.count("feasible") == 12 and feasibility.count("not_feasible") == 3
+        assert municipal.municipality_id is not None and municipal.counted_at is not None
+        projects = db.session.scalars(
+            select(BudgetProject).where(BudgetProject.round_id == municipal.id)
+        ).all()
+        greedy = {p.id for p in projects if p.funded_greedy}
+        shares = {p.id for p in projects if p.funded_equal_shares}
+        assert greedy and shares and greedy != shares
+        assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0  # no real email
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(BudgetRound.id))) == 2  # idempotent

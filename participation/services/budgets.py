@@ -364,6 +364,7 @@ def submit_project(
     )
     db.session.add(project)
     db.session.flush()
+    project.round = budget_round
     return project
 
 
@@ -437,6 +438,7 @@ def project_from_idea(actor: Any, budget_round: BudgetRound, idea_id: int | None
     )
     db.session.add(project)
     db.session.flush()
+    project.round = budget_round
     log_event(actor, budget_round, BudgetEventKind.PROJECT_FROM_IDEA, project, idea_id=idea.id)
     data: dict[str, Any] = {
         "round_id": budget_round.id,
@@ -777,7 +779,7 @@ def cast_ballot(actor: Any, budget_round: BudgetRound, raw_values: Iterable[Any]
     ballot.total_cost = check.total
     ballot.updated_at = now
     db.session.flush()
-    if actor.email:
+    if actor.email and not notifications.emails_suppressed():
         outbox.queue_email(
             actor.email,
             "budget_receipt",

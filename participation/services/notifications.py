@@ -313,6 +313,11 @@ def _payload(
 _in_app_only: ContextVar[bool] = ContextVar("notifications_in_app_only", default=False)
 
 
+def emails_suppressed() -> bool:
+    """True inside `in_app_only()`: other services skip their emails too (receipts)."""
+    return _in_app_only.get()
+
+
 @contextmanager
 def in_app_only() -> Iterator[None]:
     """Inside the block notifications are written, but no email is built or sent
