@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from participation.extensions import db
-from participation.models import BudgetRound, Idea, Municipality, User
+from participation.models import BudgetRound, Challenge, Idea, Municipality, User
 from participation.models.base import clock_at, utcnow
 from participation.services import budgets
 from participation.vocabulary import BallotRule, Feasibility, IdeaStatus, OutcomeRule
@@ -240,14 +240,19 @@ def _propose(
     budget_round, authors: list[User], projects: list[Project], at: datetime, official: User
 ):
     made = []
+    challenges = list(db.session.scalars(select(Challenge).order_by(Challenge.position)))
     for n, (title, description, language, cost, translations, reasons) in enumerate(projects):
+        author = authors[n % len(authors)]
         with clock_at(at + timedelta(hours=n)):
             project = budgets.submit_project(
-                authors[n % len(authors)],
+                author,
                 budget_round,
                 title,
                 description,
                 language,
+                # Filters have something to show: a challenge each, the author's place.
+                challenges[n % len(challenges)].id if challenges else None,
+                author.municipality_id,
                 translations=translations,
             )
         made.append((project, cost, reasons))
