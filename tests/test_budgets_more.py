@@ -429,3 +429,43 @@ def test_demo_budgets(app, runner):
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count(BudgetRound.id))) == 2  # idempotent
+
+
+@pytest.mark.redis
+def test_with_redis_the_worker_counts(
+    app, client, login, make_user, make_round, make_budget_project, smtp_server, redis_server
+):
+    """With REDIS_URL the request only queues the count; `flask jobs worker` runs it."""
+    import uuid
+
+    from tests.conftest import TEST_REDIS_URL
+    from tests.test_outbox import flask, worker_env
+
+    queue_name = f"budgets-test-{uuid.uuid4().hex[:8]}"
+    app.config.update(REDIS_URL=TEST_REDIS_URL, JOBS_QUEUE=queue_name)
+    budget_round = make_round(phase="voting")
+    project = make_budget_project(budget_round, cost=1000)
+    voter = make_user()
+    with app.test_request_context("/en/"):
+        service.cast_ballot(
+            db.session.get(User, voter.id), service.load_round(budget_round.id), [str(project.id)]
+        )
+        db.session.commit()
+    from tests.factories import set_round_phase
+
+    set_round_phase(app, budget_round.id, "results")
+    login(client, make_user(role="official"))
+    page = f"/en/budgets/{budget_round.id}"
+    assert client.submit(f"{page}/count", {}, page=page).status_code == 302
+    with app.app_context():
+        row = db.session.get(BudgetRound, budget_round.id)
+        assert row.count_state == CountState.QUEUED and row.counted_at is None
+    assert "The count is waiting to start." in html(client.get(page))
+    env = worker_env(
+        app, smtp_server.hostname, smtp_server.port, REDIS_URL=TEST_REDIS_URL, JOBS_QUEUE=queue_name
+    )
+    output, _ = flask("jobs", "worker", "--burst", env=env).communicate(timeout=180)
+    with app.app_context():
+        row = db.session.get(BudgetRound, budget_round.id)
+        assert row.count_state == CountState.DONE and row.counted_at is not None, output
+        assert db.session.get(BudgetProject, project.id).vote_count == 1
