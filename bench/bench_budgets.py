@@ -2,9 +2,9 @@
 
 Times, in one run:
 - the count under each rule, computed by pabutools as the platform does
-  (`services.budgets.compute_outcome`): greedy alone, the Method of Equal Shares
-  alone, then the whole count the background job runs (`tally`: reading the
-  ballots, both rules, writing votes and winners);
+  (`services.budgets.compute_outcome`, one rule at a time), then the whole count
+  the background job runs (`tally`: reading the ballots, both rules, writing votes
+  and winners);
 - the project list (the round page) and the ballot page (signed in), served by
   gunicorn and loaded by wrk exactly as bench/run.py does, alternating with a
   hello-world Flask app in the same run (`app / hello`: the page's requests per
@@ -178,12 +178,11 @@ def build(app, projects: int, ballots: int, seed: int) -> int:
 
 
 def count_rules(app, round_id: int) -> dict[str, float]:
-    from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, Instance, Project
-    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
-
+    """Seconds for each step of the count, with the platform's own functions."""
     from participation.extensions import db
     from participation.models import BudgetRound
     from participation.services import budgets
+    from participation.vocabulary import OutcomeRule
 
     figures: dict[str, float] = {}
     with app.test_request_context("/en/"):
@@ -191,34 +190,21 @@ def count_rules(app, round_id: int) -> dict[str, float]:
         seconds, ballots = timed(lambda: budgets.ballots_of(budget_round))
         figures[f"read the {len(ballots):,} ballots (one query)"] = seconds
         projects = budgets.projects_of(budget_round, feasible_only=True)
-
-        def profile():
-            instance = Instance(budget_limit=budget_round.total_amount)
-            by_id = {p.id: Project(str(p.id), p.cost) for p in projects}
-            instance.update(by_id.values())
-            prof = ApprovalProfile(instance=instance)
-            for _receipt, chosen in ballots:
-                prof.append(ApprovalBallot([by_id[i] for i in chosen]))
-            return instance, prof.as_multiprofile()
-
-        seconds, (instance, multi) = timed(profile)
-        figures["build the pabutools profile"] = seconds
-        ties = budgets.tie_breaking()
-        figures["greedy (pabutools)"], _ = timed(
-            lambda: greedy_utilitarian_welfare(
-                instance, multi, sat_class=Cost_Sat, tie_breaking=ties
+        costs = {p.id: p.cost or 0 for p in projects}
+        choices = [chosen for _receipt, chosen in ballots]
+        for rule in OutcomeRule:
+            figures[f"{rule.short_label} alone (pabutools)"], _ = timed(
+                lambda rule=rule: budgets.compute_outcome(
+                    budget_round.total_amount, costs, choices, rules=[rule]
+                )
             )
-        )
-        figures["Method of Equal Shares (pabutools)"], _ = timed(
-            lambda: method_of_equal_shares(instance, multi, sat_class=Cost_Sat, tie_breaking=ties)
-        )
 
         def whole():
             outcome = budgets.tally(None, budget_round)
             db.session.rollback()
             return outcome
 
-        figures["whole count, both rules, as the job runs it"], _ = timed(whole)
+        figures["whole count, both rules, read and written, as the job runs it"], _ = timed(whole)
     return figures
 
 

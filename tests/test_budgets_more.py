@@ -469,3 +469,40 @@ def test_with_redis_the_worker_counts(
         row = db.session.get(BudgetRound, budget_round.id)
         assert row.count_state == CountState.DONE and row.counted_at is not None, output
         assert db.session.get(BudgetProject, project.id).vote_count == 1
+
+
+def test_fast_greedy_equals_pabutools_on_the_whole_profile():
+    """The count gives pabutools' greedy one ballot per project (its votes as the
+    multiplicity): on random elections it funds exactly what pabutools' greedy funds
+    from every ballot, and equal shares what pabutools finds from every ballot."""
+    import random
+
+    from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, Instance, Project
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+
+    rng = random.Random(11)
+    for _ in range(40):
+        costs = {i: rng.randrange(1, 40) * 500 for i in range(1, rng.randint(3, 12))}
+        total = rng.randrange(5, 60) * 1000
+        ballots = [
+            rng.sample(sorted(costs), rng.randint(0, min(4, len(costs))))
+            for _ in range(rng.randint(1, 60))
+        ]
+        outcome = service.compute_outcome(total, costs, ballots)
+        projects = {i: Project(str(i), c) for i, c in costs.items()}
+        voted = Instance(budget_limit=total)
+        voted.update(projects[i] for i in costs if outcome.votes[i] > 0)
+        whole = ApprovalProfile(
+            [ApprovalBallot([projects[i] for i in b if projects[i] in voted]) for b in ballots],
+            instance=voted,
+        )
+        ties = service.tie_breaking()
+        expected = greedy_utilitarian_welfare(voted, whole, sat_class=Cost_Sat, tie_breaking=ties)
+        assert outcome.greedy == {int(p.name) for p in expected}
+        instance = Instance(budget_limit=total)
+        instance.update(projects.values())
+        everyone = ApprovalProfile(
+            [ApprovalBallot([projects[i] for i in b]) for b in ballots], instance=instance
+        )
+        shares = method_of_equal_shares(instance, everyone, sat_class=Cost_Sat, tie_breaking=ties)
+        assert outcome.equal_shares == {int(p.name) for p in shares}
