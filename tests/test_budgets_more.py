@@ -200,6 +200,12 @@ def test_receipt_is_emailed_and_kept_in_the_account(
     assert receipt in message["Subject"] and receipt in text
     assert "Banken in het park" in text and "ontvangstcode" in text.lower()
     assert receipt in html(client.get("/nl/budgets/"))  # kept in the account
+    with app.test_request_context("/nl/"):
+        from participation.services.accounts import export_user_data
+
+        data = export_user_data(db.session.get(User, voter.id))
+        assert data["budget_ballots"]["items"][0]["receipt"] == receipt
+        assert data["budget_ballots"]["items"][0]["project_ids"] == [project.id]
 
 
 def test_voting_opens_to_those_who_opted_in(app, client, login, make_user, make_round, mailbox):

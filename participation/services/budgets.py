@@ -1083,3 +1083,41 @@ def export_pabulib(budget_round: BudgetRound) -> str:
     lines += ["VOTES", "voter_id;vote"]
     lines += [f"{receipt};{','.join(str(i) for i in choices)}" for receipt, choices in ballots]
     return "\n".join(lines) + "\n"
+
+
+# --- Personal data export --------------------------------------------------------------
+
+
+def export_section(user: Any) -> tuple[str, dict[str, Any]]:
+    """The user's ballots with their receipt codes and choices, for "download my data"."""
+    ballots = receipts_of(user)
+    chosen: dict[int, list[int]] = {}
+    if ballots:
+        for ballot_id, project_id in db.session.execute(
+            select(BudgetBallotChoice.ballot_id, BudgetBallotChoice.project_id)
+            .where(BudgetBallotChoice.ballot_id.in_([b.id for b, _r in ballots]))
+            .order_by(BudgetBallotChoice.project_id)
+        ):
+            chosen.setdefault(ballot_id, []).append(project_id)
+    return "budget_ballots", {
+        "items": [
+            {
+                "round_id": budget_round.id,
+                "round_title": budget_round.title_fr,
+                "receipt": ballot.receipt,
+                "project_ids": chosen.get(ballot.id, []),
+                "updated_at": ballot.updated_at.isoformat() + "Z",
+            }
+            for ballot, budget_round in ballots
+        ]
+    }
+
+
+def _register_export() -> None:
+    from participation.services.accounts import EXPORT_SECTIONS
+
+    if export_section not in EXPORT_SECTIONS:
+        EXPORT_SECTIONS.append(export_section)
+
+
+_register_export()
