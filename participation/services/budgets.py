@@ -217,15 +217,15 @@ def log_event(
     return event
 
 
-def events_of(budget_round: BudgetRound) -> list[BudgetEvent]:
-    """The round's log, newest first: one query."""
-    return list(
-        db.session.scalars(
-            select(BudgetEvent)
-            .where(BudgetEvent.round_id == budget_round.id)
-            .order_by(BudgetEvent.created_at.desc(), BudgetEvent.id.desc())
-        )
-    )
+def events_of(budget_round: BudgetRound) -> list[tuple[BudgetEvent, str | None]]:
+    """The round's log, newest first, with who acted (None: the system): one query."""
+    rows = db.session.execute(
+        select(BudgetEvent, User.display_name)
+        .outerjoin(User, User.id == BudgetEvent.actor_id)
+        .where(BudgetEvent.round_id == budget_round.id)
+        .order_by(BudgetEvent.created_at.desc(), BudgetEvent.id.desc())
+    ).all()
+    return [(event, name) for event, name in rows]
 
 
 # --- Phases ---------------------------------------------------------------------------
