@@ -201,5 +201,7 @@ def purge_personal_data():
 
 
 def init_app(app: Flask) -> None:
-    for group in (users, demo, translate, opendata, privacy):
+    from participation.budgets.cli import budgets
+
+    for group in (users, demo, translate, opendata, privacy, budgets):
         app.cli.add_command(group)

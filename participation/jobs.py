@@ -101,7 +101,89 @@ def _init_request_hooks(app: Flask) -> None:
         state = g.get(_STATE)
         if state is not None and not app.config.get("REDIS_URL"):
             response.call_on_close(lambda: state["due"] and drain(app))
+        counts = g.get(_COUNTS)
+        if counts:
+            response.call_on_close(lambda: [run_count(app, *job) for job in counts])
         return response
+
+
+# --- Budget counts ----------------------------------------------------------------------
+
+_COUNTS = "_budget_counts_after_response"
+
+
+def enqueue_count(app: Flask, round_id: int, actor_id: int) -> None:
+    """Have a round counted in the background once the request that asked for it has
+    committed: by the RQ worker with REDIS_URL, else in this process after the response
+    (at once outside a request). The round page shows where the count stands."""
+    if app.config.get("REDIS_URL"):
+        from redis.exceptions import RedisError
+
+        try:
+            job_queue(app).enqueue(
+                "participation.jobs.count_round_job",
+                round_id,
+                actor_id,
+                job_timeout=app.config.get("BUDGET_COUNT_JOB_SECONDS", 1800),
+                result_ttl=60,
+                failure_ttl=7 * 24 * 3600,
+            )
+            return
+        except (RedisError, OSError) as error:
+            app.logger.warning("Budgets: could not queue the count (%s); counting here", error)
+    if has_request_context():
+        g.setdefault(_COUNTS, []).append((round_id, actor_id))
+        return
+    run_count(app, round_id, actor_id)
+
+
+def count_round_job(round_id: int, actor_id: int) -> str:
+    """The RQ job: count one round."""
+    return run_count(current_app._get_current_object(), round_id, actor_id)
+
+
+def run_count(app: Flask, round_id: int, actor_id: int) -> str:
+    """Count a queued round in a session of its own, committing its progress as it
+    goes; a failure marks the round failed (officials may ask again). Never raises."""
+    from participation.models import BudgetRound, User
+    from participation.services import budgets
+    from participation.vocabulary import CountState
+
+    def progress(percent: int) -> None:
+        db.session.execute(
+            update(BudgetRound)
+            .where(BudgetRound.id == round_id)
+            .values(count_progress=percent)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+
+    with app.app_context():
+        claimed = db.session.execute(
+            update(BudgetRound)
+            .where(BudgetRound.id == round_id, BudgetRound.count_state == CountState.QUEUED)
+            .values(count_state=CountState.RUNNING, count_progress=10)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        if not claimed.rowcount:  # type: ignore[attr-defined]
+            return "not queued"
+        try:
+            budget_round = db.session.get(BudgetRound, round_id)
+            budgets.count_round(db.session.get(User, actor_id), budget_round, progress=progress)
+            db.session.commit()
+            return CountState.DONE.value
+        except Exception:  # noqa: BLE001 - a failed count is shown, not raised
+            db.session.rollback()
+            app.logger.exception("Budgets: counting round %s failed", round_id)
+            db.session.execute(
+                update(BudgetRound)
+                .where(BudgetRound.id == round_id)
+                .values(count_state=CountState.FAILED)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            return CountState.FAILED.value
 
 
 # --- Redis queue (RQ) -----------------------------------------------------------------
@@ -476,6 +558,16 @@ def due_count() -> int:
 jobs = AppGroup("jobs", help="Background jobs: the outgoing mail worker.")
 
 
+def _announce_budget_votes() -> None:
+    """Budget rounds whose vote opened by its dates: tell those who opted in (once)."""
+    from participation.services import budgets
+
+    if budgets.announce_due_rounds():
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
 def _poll(app: Flask, stop: threading.Event, interval: float) -> None:
     """Every `interval` seconds, queue a delivery job if messages are due, so
     that rows written while Redis was down, or waiting for a retry, are sent."""
@@ -483,6 +575,7 @@ def _poll(app: Flask, stop: threading.Event, interval: float) -> None:
         try:
             with app.app_context():
                 due = due_count()
+                _announce_budget_votes()
                 db.session.remove()
             if due and not len(job_queue(app)):
                 enqueue_delivery(app)

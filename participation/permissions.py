@@ -378,6 +378,18 @@ def can_review_project(
     return ALLOWED
 
 
+def can_change_phase(
+    user: Actor, budget_round: BudgetRound, now: datetime | None = None
+) -> Decision:
+    """Officials start a round's next phase ahead of its dates, up to closing the vote."""
+    decision = can_manage_budgets(user)
+    if not decision:
+        return decision
+    if budget_round.phase_at(_now(now)) == RoundPhase.RESULTS:
+        return deny(Denial.WRONG_STATE)
+    return ALLOWED
+
+
 def is_resident(user: User, budget_round: BudgetRound) -> bool:
     """Residence as the user DECLARED it on their profile: not verified. This is the one
     place to swap in a real identity check (itsme, eID) later."""

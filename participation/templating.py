@@ -210,6 +210,8 @@ VOCABULARY = {
         "ResultsVisibility",
         "TextAnswerStatus",
         "ConsultationEventKind",
+        "BudgetEventKind",
+        "CountState",
         "OutboxStatus",
     )
 }

@@ -308,10 +308,18 @@ class EmailGroup(Vocabulary):
     RESPONSES = "responses"
     COMMENTS = "comments"
     SUPPORTED = "supported"
+    BUDGETS = "budgets"
+    # Opt-in: only those who ticked it are told (in the app and by email).
+    BUDGET_VOTING = "budget_voting"
 
     @classmethod
     def _labels(cls):
         return _GROUP_LABELS
+
+    @property
+    def default(self) -> bool:
+        """Whether a user who never chose gets this group (everything but the opt-ins)."""
+        return self not in OPT_IN_GROUPS
 
 
 _GROUP_LABELS = {
@@ -321,7 +329,12 @@ _GROUP_LABELS = {
     EmailGroup.RESPONSES: _l("Official responses to my ideas"),
     EmailGroup.COMMENTS: _l("New comments on my ideas"),
     EmailGroup.SUPPORTED: _l("News about ideas I support (official responses, duplicates)"),
+    EmailGroup.BUDGETS: _l(
+        "Participatory budgets: the results of rounds I voted in, my ideas that became projects"
+    ),
+    EmailGroup.BUDGET_VOTING: _l("Tell me when voting opens in a participatory budget"),
 }
+OPT_IN_GROUPS = frozenset({EmailGroup.BUDGET_VOTING})
 
 
 class NotificationKind(Vocabulary):
@@ -335,6 +348,10 @@ class NotificationKind(Vocabulary):
     IDEA_ANSWERED = "idea_answered"
     SUPPORTED_IDEA_ANSWERED = "supported_idea_answered"
     IDEA_COMMENTED = "idea_commented"
+    IDEA_BECAME_PROJECT = "idea_became_project"
+    SUPPORTED_IDEA_BECAME_PROJECT = "supported_idea_became_project"
+    BUDGET_VOTING_OPEN = "budget_voting_open"
+    BUDGET_RESULTS = "budget_results"
 
     @classmethod
     def _labels(cls):
@@ -355,6 +372,12 @@ _NOTIFICATION_LABELS = {
     NotificationKind.IDEA_ANSWERED: _l("An official response to your idea"),
     NotificationKind.SUPPORTED_IDEA_ANSWERED: _l("An official response to an idea you support"),
     NotificationKind.IDEA_COMMENTED: _l("A new comment on your idea"),
+    NotificationKind.IDEA_BECAME_PROJECT: _l("Your idea became a budget project"),
+    NotificationKind.SUPPORTED_IDEA_BECAME_PROJECT: _l(
+        "An idea you support became a budget project"
+    ),
+    NotificationKind.BUDGET_VOTING_OPEN: _l("Voting is open in a participatory budget"),
+    NotificationKind.BUDGET_RESULTS: _l("The results of a participatory budget are published"),
 }
 # IDEA_DUPLICATE is "moderation" for the author, "supported" for supporters.
 _NOTIFICATION_GROUPS = {
@@ -366,6 +389,10 @@ _NOTIFICATION_GROUPS = {
     NotificationKind.IDEA_ANSWERED: EmailGroup.RESPONSES,
     NotificationKind.SUPPORTED_IDEA_ANSWERED: EmailGroup.SUPPORTED,
     NotificationKind.IDEA_COMMENTED: EmailGroup.COMMENTS,
+    NotificationKind.IDEA_BECAME_PROJECT: EmailGroup.BUDGETS,
+    NotificationKind.SUPPORTED_IDEA_BECAME_PROJECT: EmailGroup.BUDGETS,
+    NotificationKind.BUDGET_VOTING_OPEN: EmailGroup.BUDGET_VOTING,
+    NotificationKind.BUDGET_RESULTS: EmailGroup.BUDGETS,
 }
 
 
@@ -458,6 +485,56 @@ _FEASIBILITY_LABELS = {
     Feasibility.PENDING: _l("Waiting for the feasibility review"),
     Feasibility.FEASIBLE: _l("Feasible"),
     Feasibility.NOT_FEASIBLE: _l("Not feasible"),
+}
+
+
+class BudgetEventKind(Vocabulary):
+    """What the budget log records: every official's action on a round or a project."""
+
+    CREATE_ROUND = "create_round"
+    CHANGE_PHASE = "change_phase"
+    CLOSE_VOTING = "close_voting"
+    PROJECT_FROM_IDEA = "project_from_idea"
+    REVIEW_PROJECT = "review_project"
+    REQUEST_COUNT = "request_count"
+    PUBLISH_RESULTS = "publish_results"
+    IMPORT_ROUND = "import_round"
+
+    @classmethod
+    def _labels(cls):
+        return _BUDGET_EVENT_LABELS
+
+
+_BUDGET_EVENT_LABELS = {
+    BudgetEventKind.CREATE_ROUND: _l("Round created"),
+    BudgetEventKind.CHANGE_PHASE: _l("Phase changed"),
+    BudgetEventKind.CLOSE_VOTING: _l("Voting closed"),
+    BudgetEventKind.PROJECT_FROM_IDEA: _l("Idea turned into a project"),
+    BudgetEventKind.REVIEW_PROJECT: _l("Cost and feasibility set"),
+    BudgetEventKind.REQUEST_COUNT: _l("Count requested"),
+    BudgetEventKind.PUBLISH_RESULTS: _l("Results published"),
+    BudgetEventKind.IMPORT_ROUND: _l("Round imported from a Pabulib file"),
+}
+
+
+class CountState(Vocabulary):
+    """Where the background count of a round stands."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @classmethod
+    def _labels(cls):
+        return _COUNT_STATE_LABELS
+
+
+_COUNT_STATE_LABELS = {
+    CountState.QUEUED: _l("The count is waiting to start."),
+    CountState.RUNNING: _l("The votes are being counted."),
+    CountState.DONE: _l("The votes have been counted and the results are published."),
+    CountState.FAILED: _l("The count failed; officials can start it again."),
 }
 
 

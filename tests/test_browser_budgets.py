@@ -164,3 +164,40 @@ def test_vote_in_dutch_on_a_phone_and_pages_pass_axe(live_server, browser):
         assert problems == [], "\n".join(problems)
     finally:
         context.close()
+
+
+def test_live_budget_bar_never_lets_you_go_over(live_server, browser):
+    """With JavaScript: the bar follows every tick, a project that does not fit cannot
+    be ticked and the page says why, in Dutch; the ballot is then accepted."""
+    base, app = live_server
+    ids = _seed(app)
+    context = browser.new_context(viewport={"width": 360, "height": 780})
+    page = context.new_page()
+    try:
+        _log_in(page, base, "jan@example.be")
+        page.goto(f"{base}/nl/budgets/{ids['open']}/ballot")
+        bar = page.locator("[data-bar-text]")
+        expect(bar).to_contain_text("nog")
+        page.get_by_label("Bomen in de Hoogstraat").check()
+        # In the server's own words and number format.
+        expect(bar).to_have_text("€60.000 gebruikt van €100.000: nog €40.000 over.")
+        # 45,000 does not fit in the 40,000 left: the box stays unticked, and the page says why.
+        bikes = page.get_by_label("Fietsenstalling aan het station")
+        bikes.click()
+        expect(bikes).not_to_be_checked()
+        refusal = page.locator("[data-bar-refusal]")
+        expect(refusal).to_be_visible()
+        expect(refusal).to_have_text("Dit project kost €45.000, u hebt nog €40.000 over.")
+        expect(page.locator(".fit-hint:visible")).to_have_count(1)
+        _shot(page, "ballot-live-bar")
+        # Make room, and it fits.
+        page.get_by_label("Bomen in de Hoogstraat").uncheck()
+        expect(refusal).to_be_hidden()
+        bikes.check()
+        expect(bikes).to_be_checked()
+        page.get_by_label("Banken in het park").check()
+        expect(bar).to_contain_text("60.000")
+        page.get_by_role("button", name="Mijn stembiljet indienen").click()
+        expect(page.locator(".flash-success")).to_contain_text("ontvangstcode")
+    finally:
+        context.close()

@@ -388,8 +388,8 @@ def test_idea_page_query_count_is_fixed(
         response = client.get(f"/en/ideas/{idea.id}")
     assert response.status_code == 200
     assert few.count == many.count, many.statements
-    # session user + idea + comments + own support
-    assert many.count == (4 if signed_in else 2), many.statements
+    # session user + idea + comments + the budget projects it became + own support
+    assert many.count == (5 if signed_in else 3), many.statements
 
 
 # --- Edit and withdraw ---------------------------------------------------------

@@ -42,6 +42,11 @@ SAMPLE_DATA = {
     "idea_duplicate": {"original_id": 1},
     "idea_answered": {"status": "accepted"},
     "supported_idea_answered": {"status": "not_retained"},
+    "idea_became_project": {"round_id": 1, "project_id": 2, "round_titles": {"en": "Budget"}},
+    "supported_idea_became_project": {"round_id": 1, "project_id": 2},
+    # Budget news names the round, not the idea.
+    "budget_voting_open": {"round_id": 1, "round_titles": {"en": "Trees <em>everywhere</em>"}},
+    "budget_results": {"round_id": 1, "round_titles": {"en": "Trees <em>everywhere</em>"}},
     "idea_commented": {},
 }
 
@@ -122,7 +127,8 @@ def test_preferences_switch_emails_off_but_keep_in_app(
     idea = make_idea(author=author)
     login(client, author)
     html = client.get("/en/notifications/preferences").get_data(as_text=True)
-    assert len(re.findall(r"<input checked[^>]*type=\"checkbox\"", html)) == 4
+    # Every group but the opt-in one (voting opens in a budget round).
+    assert len(re.findall(r"<input checked[^>]*type=\"checkbox\"", html)) == 5
     response = client.submit(
         "/en/notifications/preferences",
         {"responses": "y", "comments": "y", "supported": "y"},  # moderation off

@@ -291,6 +291,9 @@ BUDGET_CASES = {
     ("count_budget", "results"): [A] + [NR] * 6 + [OK, OK],
     ("count_budget", "voting"): [A] + [NR] * 6 + [Denial.NOT_COUNTABLE] * 2,
     ("count_budget", "results-counted"): [A] + [NR] * 6 + [Denial.NOT_COUNTABLE] * 2,
+    ("change_phase", "submission"): [A] + [NR] * 6 + [OK, OK],
+    ("change_phase", "voting"): [A] + [NR] * 6 + [OK, OK],
+    ("change_phase", "results"): [A] + [NR] * 6 + [Denial.WRONG_STATE] * 2,
 }
 
 

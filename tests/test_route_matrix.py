@@ -234,6 +234,14 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
     # Counted already: never twice.
     ("budgets.count", "POST"): ("/en/budgets/{counted}/count", {}, signed_in(403)),
     ("budgets.results", "GET"): ("/en/budgets/{counted}/results", None, everyone(200)),
+    # Voting is the current phase: officials may close it (302); a counted round is over.
+    ("budgets.next_phase", "POST"): ("/en/budgets/{counted}/phase", {}, signed_in(403)),
+    # An empty idea number is refused with its message (400) for officials.
+    ("budgets.from_idea", "POST"): (
+        "/en/budgets/{budget}/projects/from-idea",
+        {},
+        only(OFFICIALS, 400),
+    ),
     ("budgets.chart", "GET"): ("/en/budgets/{counted}/charts/votes.svg", None, everyone(200)),
     ("budgets.export", "GET"): ("/en/budgets/{counted}/round.pb", None, everyone(200)),
     # Consultations: {consultation} is open (results after closing), {closed} is closed.

@@ -42,6 +42,8 @@ def _terms() -> set[str]:
         vocabulary.OutcomeRule,
         vocabulary.Feasibility,
         vocabulary.OutboxStatus,
+        vocabulary.BudgetEventKind,
+        vocabulary.CountState,
     )
     return {member.value for cls in classes for member in cls}
 
@@ -62,6 +64,7 @@ ORDINARY = {
     "restore",
     "create",  # a CLI command ("users create")
     "edit",  # a refusal page's action
+    "budgets",  # a blueprint and a CLI group, like the email group
 }
 
 

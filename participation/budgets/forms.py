@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from participation.forms import MunicipalityField, choices, date_in_range, language_choices
 from participation.services.budgets import RoundInput
-from participation.vocabulary import BallotRule, Feasibility, OutcomeRule
+from participation.vocabulary import BallotRule, Feasibility, Language, OutcomeRule
 
 _WHOLE = _l("Please give a whole number.")
 
@@ -94,6 +94,22 @@ class ProjectForm(FlaskForm):
     language = SelectField(_l("Language of your text"), validate_choice=False)
     challenge = SelectField(_l("Challenge"), validate_choice=False)
     municipality = MunicipalityField(_l("Municipality"), empty_label=_l("The whole Region"))
+    # Optional translations (the one in the text's own language is ignored).
+    title_fr = StringField(_l("Title in French"), render_kw={"maxlength": 150})
+    description_fr = TextAreaField(_l("Description in French"), render_kw={"rows": 4})
+    title_nl = StringField(_l("Title in Dutch"), render_kw={"maxlength": 150})
+    description_nl = TextAreaField(_l("Description in Dutch"), render_kw={"rows": 4})
+    title_en = StringField(_l("Title in English"), render_kw={"maxlength": 150})
+    description_en = TextAreaField(_l("Description in English"), render_kw={"rows": 4})
+
+    def translations(self) -> dict[str, tuple[str, str]]:
+        return {
+            lang: (
+                getattr(self, f"title_{lang}").data or "",
+                getattr(self, f"description_{lang}").data or "",
+            )
+            for lang in Language.values()
+        }
 
     def set_choices(self, challenges, language: str) -> None:
         self.language.choices = language_choices()
@@ -127,3 +143,15 @@ class BallotForm(FlaskForm):
 
 class CountForm(FlaskForm):
     """Only the CSRF token."""
+
+
+class PhaseForm(FlaskForm):
+    """Only the CSRF token: start the next phase now."""
+
+
+class FromIdeaForm(FlaskForm):
+    idea_id = StringField(
+        _l("Number of the published idea"),
+        description=_l("The number at the end of the idea's address, as in /ideas/123."),
+        render_kw={"inputmode": "numeric"},
+    )

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from participation import jobs
 from participation.budgets import bp, charts
-from participation.budgets.forms import BallotForm, CountForm, ProjectForm, ReviewForm, RoundForm
+from participation.budgets.forms import (
+    BallotForm,
+    CountForm,
+    FromIdeaForm,
+    PhaseForm,
+    ProjectForm,
+    ReviewForm,
+    RoundForm,
+)
 from participation.extensions import csrf
 from participation.i18n import current_language
 from participation.models.base import utcnow
 from participation.parsing import parse_id
 from participation.permissions import (
+    can_change_phase,
     can_count_budget,
     can_manage_budgets,
     can_review_project,
@@ -53,7 +73,8 @@ def _visitor_seed() -> int:
 
 @bp.route("/")
 def index():
-    return render_template("budgets/index.html", rounds=service.rounds())
+    receipts = service.receipts_of(current_user) if current_user.is_authenticated else []
+    return render_template("budgets/index.html", rounds=service.rounds(), receipts=receipts)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -76,10 +97,18 @@ def new_round():
 
 
 @bp.route("/<int:round_id>")
-def round_page(round_id: int):
+def round_page(round_id: int, from_idea_form=None, status: int = 200):
     budget_round = _round_or_404(round_id)
     now = utcnow()
-    projects = service.shuffled(service.projects_of(budget_round), _visitor_seed() + round_id)
+    challenge_id = parse_id(request.args.get("challenge"))
+    municipality_id = parse_id(request.args.get("municipality"))
+    projects = service.shuffled(
+        service.projects_of(
+            budget_round, challenge_id=challenge_id, municipality_id=municipality_id
+        ),
+        _visitor_seed() + round_id,
+    )
+    manager = bool(can_manage_budgets(current_user))
     return render_template(
         "budgets/round.html",
         budget_round=budget_round,
@@ -87,7 +116,48 @@ def round_page(round_id: int):
         now=now,
         projects=projects,
         challenges={c.id: c for c in places.challenges()},
-    )
+        municipalities=places.municipalities(),
+        filters={"challenge": challenge_id, "municipality": municipality_id},
+        events=service.events_of(budget_round) if manager else [],
+        from_idea_form=from_idea_form or (FromIdeaForm(formdata=None) if manager else None),
+    ), status
+
+
+@bp.route("/<int:round_id>/phase", methods=["POST"])
+@login_required
+def next_phase(round_id: int):
+    budget_round = _round_or_404(round_id)
+    decision = can_change_phase(current_user, budget_round)
+    if not decision:
+        return refusal(decision)
+    if not PhaseForm().validate_on_submit():
+        flash(_("Your form has expired. Please send it again."), "error")
+        return redirect(url_for("budgets.round_page", round_id=round_id)), 400
+    with transaction() as outcome:
+        phase = service.advance_phase(current_user, budget_round)
+    if not outcome.failed:
+        flash(_("The round is now in its phase: %(phase)s.", phase=phase.label), "success")
+    return redirect(url_for("budgets.round_page", round_id=round_id))
+
+
+@bp.route("/<int:round_id>/projects/from-idea", methods=["POST"])
+@login_required
+def from_idea(round_id: int):
+    budget_round = _round_or_404(round_id)
+    decision = can_manage_budgets(current_user)
+    if not decision:
+        return refusal(decision)
+    form = FromIdeaForm()
+    if not form.validate_on_submit():
+        return round_page(round_id, from_idea_form=form, status=400)
+    with transaction(form) as outcome:
+        project = service.project_from_idea(
+            current_user, budget_round, parse_id((form.idea_id.data or "").strip().lstrip("#"))
+        )
+    if outcome.failed:
+        return round_page(round_id, from_idea_form=form, status=400)
+    flash(_("The idea is now a project of this round; its supporters have been told."), "success")
+    return redirect(url_for("budgets.project", round_id=round_id, project_id=project.id))
 
 
 @bp.route("/<int:round_id>/projects/new", methods=["GET", "POST"])
@@ -116,6 +186,7 @@ def new_project(round_id: int):
             form.language.data,
             parse_id(form.challenge.data) if form.challenge.data else None,
             form.municipality.data,
+            translations=form.translations(),
         )
     if outcome.failed:
         return render_template(
@@ -137,6 +208,7 @@ def project(round_id: int, project_id: int):
         budget_round=budget_round,
         project=item,
         challenges={c.id: c for c in places.challenges()},
+        idea=service.idea_of(item),
     )
 
 
@@ -255,11 +327,12 @@ def count(round_id: int):
         flash(_("Your form has expired. Please send it again."), "error")
         return redirect(url_for("budgets.round_page", round_id=round_id)), 400
     with transaction() as outcome:
-        service.count_round(current_user, budget_round)
+        service.request_count(current_user, budget_round)
     if outcome.failed:
         return redirect(url_for("budgets.round_page", round_id=round_id))
-    flash(_("The votes have been counted and the results are published."), "success")
-    return redirect(url_for("budgets.results", round_id=round_id))
+    jobs.enqueue_count(current_app._get_current_object(), round_id, current_user.id)
+    flash(_("The count has started. The results are published as soon as it is done."), "success")
+    return redirect(url_for("budgets.round_page", round_id=round_id))
 
 
 @bp.route("/<int:round_id>/results")

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from participation.ideas import bp
 from participation.ideas.forms import CommentForm
 from participation.permissions import can_comment, can_read_text
+from participation.services import budgets as budget_service
 from participation.services import comments as comment_service
 from participation.services import ideas as service
 from participation.services.search import similar_ideas
@@ -81,6 +82,9 @@ def detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
             # session, and a visitor's page would no longer be shared.
             comment_form=comment_form
             or (CommentForm(formdata=None) if can_comment(current_user, idea) else None),
+            budget_projects=budget_service.projects_of_idea(idea.id)
+            if idea.status in LISTED_IDEA_STATUSES
+            else [],
             reply_form=reply_form,
             reply_to=reply_to,
         ),

@@ -4,6 +4,7 @@ from participation.models.accounts import User
 from participation.models.budgets import (
     BudgetBallot,
     BudgetBallotChoice,
+    BudgetEvent,
     BudgetProject,
     BudgetRound,
 )
@@ -25,7 +26,7 @@ __all__ = [
 ]
 __all__ += ["ModerationAction", "Report"]
 __all__ += ["EmailPreference", "Notification", "OfficialStatusChange"]
-__all__ += ["BudgetBallot", "BudgetBallotChoice", "BudgetProject", "BudgetRound"]
+__all__ += ["BudgetBallot", "BudgetBallotChoice", "BudgetEvent", "BudgetProject", "BudgetRound"]
 from participation.models.consultations import (  # noqa: E402
     Consultation,
     ConsultationAnswer,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -20,7 +22,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participation.extensions import db
 from participation.models.base import utcnow
 from participation.models.places import Municipality
-from participation.vocabulary import BallotRule, Feasibility, Language, OutcomeRule, RoundPhase
+from participation.vocabulary import (
+    BallotRule,
+    BudgetEventKind,
+    CountState,
+    Feasibility,
+    Language,
+    OutcomeRule,
+    RoundPhase,
+)
 
 
 class BudgetRound(db.Model):
@@ -32,6 +42,10 @@ class BudgetRound(db.Model):
     __table_args__ = (
         CheckConstraint(BallotRule.check("ballot_rule"), name="ballot_rule"),
         CheckConstraint(OutcomeRule.check("outcome_rule"), name="outcome_rule"),
+        CheckConstraint(
+            f"count_state IS NULL OR {CountState.check('count_state')}", name="count_state"
+        ),
+        CheckConstraint("count_progress >= 0 AND count_progress <= 100", name="count_progress"),
         CheckConstraint("total_amount > 0", name="total_amount_positive"),
         CheckConstraint("min_share >= 0 AND min_share <= 100", name="min_share_range"),
         CheckConstraint("max_choices IS NULL OR max_choices >= 1", name="max_choices_positive"),
@@ -71,6 +85,11 @@ class BudgetRound(db.Model):
     counted_at: Mapped[datetime | None] = mapped_column(DateTime)
     ballot_count: Mapped[int] = mapped_column(Integer, default=0)
     eligible_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The background count (participation/jobs.py): None until an official asks for it.
+    count_state: Mapped[str | None] = mapped_column(String(12))
+    count_progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set when those who opted in were told that voting opened (once).
+    voting_announced_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
 
@@ -143,6 +162,7 @@ class BudgetProject(db.Model):
         CheckConstraint(Language.check("language"), name="language"),
         CheckConstraint("cost IS NULL OR cost > 0", name="cost_positive"),
         Index("ix_budget_projects_round_id_feasibility", "round_id", "feasibility"),
+        UniqueConstraint("round_id", "idea_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -157,6 +177,12 @@ class BudgetProject(db.Model):
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id", ondelete="SET NULL")
     )
+    # The published idea an official turned into this project, if any.
+    idea_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL"), index=True
+    )
+    # Optional translations of title and description: {"nl": {"title": ..., "description": ...}}.
+    translations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Whole euros, set by the feasibility review.
     cost: Mapped[int | None] = mapped_column(Integer)
     feasibility: Mapped[str] = mapped_column(String(16), default=Feasibility.PENDING)
@@ -171,6 +197,17 @@ class BudgetProject(db.Model):
     funded_equal_shares: Mapped[bool | None] = mapped_column(Boolean)
 
     round: Mapped[BudgetRound] = relationship(lazy="raise")
+
+    def title_in(self, locale: str) -> str:
+        """The title in `locale` when translated, else as written."""
+        return (self.translations or {}).get(locale, {}).get("title") or self.title
+
+    def description_in(self, locale: str) -> str:
+        return (self.translations or {}).get(locale, {}).get("description") or self.description
+
+    def language_in(self, locale: str) -> str:
+        """The language `title_in(locale)` is written in (for the lang attribute)."""
+        return locale if (self.translations or {}).get(locale, {}).get("title") else self.language
 
     def feasibility_reason(self, locale: str) -> str:
         if locale == "nl":
@@ -197,7 +234,10 @@ class BudgetBallot(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("budget_rounds.id", ondelete="CASCADE"))
-    voter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # None: a ballot imported from a past election's Pabulib file (no account).
+    voter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     receipt: Mapped[str] = mapped_column(String(32), unique=True)
     total_cost: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -215,3 +255,28 @@ class BudgetBallotChoice(db.Model):
     project_id: Mapped[int] = mapped_column(
         ForeignKey("budget_projects.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class BudgetEvent(db.Model):
+    """The log of every official's action on a round or one of its projects. Never updated."""
+
+    __tablename__ = "budget_events"
+    __table_args__ = (CheckConstraint(BudgetEventKind.check("kind"), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("budget_rounds.id", ondelete="CASCADE"), index=True
+    )
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("budget_projects.id", ondelete="SET NULL")
+    )
+    # None: the system (a command-line import).
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<BudgetEvent {self.kind} round={self.round_id}>"

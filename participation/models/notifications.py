@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, func, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    false,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.extensions import db
@@ -71,7 +83,13 @@ class EmailPreference(db.Model):
     comments: Mapped[bool] = mapped_column(Boolean, default=True)
     # Official responses to, and duplicates of, ideas I support.
     supported: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Results of budget rounds I voted in; my ideas that became budget projects.
+    budgets: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Opt-in: voting opens in a budget round (no row: not told).
+    budget_voting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     def allows(self, group: str) -> bool:
-        return bool(getattr(self, group, True))
+        from participation.vocabulary import EmailGroup
+
+        return bool(getattr(self, group, EmailGroup(group).default))

@@ -16,6 +16,8 @@ class PreferencesForm(FlaskForm):
     responses = BooleanField(EmailGroup.RESPONSES.lazy_label)
     comments = BooleanField(EmailGroup.COMMENTS.lazy_label)
     supported = BooleanField(EmailGroup.SUPPORTED.lazy_label)
+    budgets = BooleanField(EmailGroup.BUDGETS.lazy_label)
+    budget_voting = BooleanField(EmailGroup.BUDGET_VOTING.lazy_label)
 
 
 class MarkReadForm(FlaskForm):

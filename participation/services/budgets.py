@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,15 +21,18 @@ from participation.extensions import db
 from participation.models import (
     BudgetBallot,
     BudgetBallotChoice,
+    BudgetEvent,
     BudgetProject,
     BudgetRound,
     Challenge,
+    Idea,
     Municipality,
     User,
 )
 from participation.models.base import utcnow
 from participation.parsing import MAX_DB_INT, parse_id
 from participation.permissions import (
+    can_change_phase,
     can_count_budget,
     can_manage_budgets,
     can_review_project,
@@ -36,8 +40,19 @@ from participation.permissions import (
     can_vote_budget,
     require,
 )
-from participation.services import DomainError
-from participation.vocabulary import BallotRule, Feasibility, Language, OutcomeRule
+from participation.services import DomainError, notifications, outbox
+from participation.urls import public_url
+from participation.vocabulary import (
+    BallotRule,
+    BudgetEventKind,
+    CountState,
+    Feasibility,
+    IdeaStatus,
+    Language,
+    NotificationKind,
+    OutcomeRule,
+    RoundPhase,
+)
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
@@ -176,7 +191,112 @@ def create_round(actor: Any, data: RoundInput) -> BudgetRound:
     )
     db.session.add(budget_round)
     db.session.flush()
+    log_event(actor, budget_round, BudgetEventKind.CREATE_ROUND, total_amount=data.total_amount)
     return budget_round
+
+
+# --- The log -------------------------------------------------------------------------
+
+
+def log_event(
+    actor: Any,
+    budget_round: BudgetRound,
+    kind: BudgetEventKind,
+    project: BudgetProject | None = None,
+    **details: Any,
+) -> BudgetEvent:
+    """One row in the budget log: who did what to which round or project, and when."""
+    event = BudgetEvent(
+        round_id=budget_round.id,
+        project_id=project.id if project is not None else None,
+        actor_id=actor.id if actor is not None else None,
+        kind=kind,
+        details=details,
+        created_at=utcnow(),
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def events_of(budget_round: BudgetRound) -> list[tuple[BudgetEvent, str | None]]:
+    """The round's log, newest first, with who acted (None: the system): one query."""
+    rows = db.session.execute(
+        select(BudgetEvent, User.display_name)
+        .outerjoin(User, User.id == BudgetEvent.actor_id)
+        .where(BudgetEvent.round_id == budget_round.id)
+        .order_by(BudgetEvent.created_at.desc(), BudgetEvent.id.desc())
+    ).all()
+    return [(event, name) for event, name in rows]
+
+
+# --- Phases ---------------------------------------------------------------------------
+
+
+def round_titles(budget_round: BudgetRound) -> dict[str, str]:
+    return {lang: budget_round.title(lang) for lang in Language.values()}
+
+
+def advance_phase(actor: Any, budget_round: BudgetRound) -> RoundPhase:
+    """Start the next phase now (an official running the round ahead of its dates).
+    Moving into the vote tells those who opted in; moving into results closes voting."""
+    require(can_change_phase(actor, budget_round))
+    now = utcnow()
+    current = budget_round.phase_at(now)
+    following = budget_round.next_phase(now)
+    assert following is not None  # can_change_phase: never past the results
+    phase, _starts = following
+    column = {
+        RoundPhase.SUBMISSION: "submission_opens_at",
+        RoundPhase.REVIEW: "review_opens_at",
+        RoundPhase.VOTING: "voting_opens_at",
+        RoundPhase.RESULTS: "voting_closes_at",
+    }[phase]
+    # Every phase up to the new one starts now at the latest, keeping them in order.
+    for name in ("submission_opens_at", "review_opens_at", "voting_opens_at", "voting_closes_at"):
+        if getattr(budget_round, name) > now:
+            setattr(budget_round, name, now)
+        if name == column:
+            break
+    db.session.flush()
+    closing = phase == RoundPhase.RESULTS
+    kind = BudgetEventKind.CLOSE_VOTING if closing else BudgetEventKind.CHANGE_PHASE
+    log_event(actor, budget_round, kind, before=str(current), after=str(phase))
+    if phase == RoundPhase.VOTING:
+        announce_voting(budget_round)
+    return phase
+
+
+def announce_voting(budget_round: BudgetRound) -> int:
+    """Tell those who opted in (and may vote in this round) that voting is open: once."""
+    if budget_round.voting_announced_at is not None:
+        return 0
+    budget_round.voting_announced_at = utcnow()
+    voters = select(User.id).where(User.email_confirmed_at.is_not(None))
+    if budget_round.municipality_id is not None:
+        voters = voters.where(User.municipality_id == budget_round.municipality_id)
+    db.session.flush()
+    return notifications.notify_users(
+        voters,
+        NotificationKind.BUDGET_VOTING_OPEN,
+        round_id=budget_round.id,
+        round_titles=round_titles(budget_round),
+        endpoint="budgets.ballot",
+    )
+
+
+def announce_due_rounds() -> int:
+    """Rounds whose vote opened by its dates and was not announced yet (run by
+    `flask budgets announce` from cron, and by the worker's poll)."""
+    now = utcnow()
+    due = db.session.scalars(
+        select(BudgetRound).where(
+            BudgetRound.voting_announced_at.is_(None),
+            BudgetRound.voting_opens_at <= now,
+            BudgetRound.voting_closes_at > now,
+        )
+    ).all()
+    return sum(announce_voting(r) for r in due)
 
 
 def load_round(round_id: int) -> BudgetRound | None:
@@ -203,7 +323,10 @@ def submit_project(
     language: str,
     challenge_id: int | None = None,
     municipality_id: int | None = None,
+    translations: dict[str, tuple[str, str]] | None = None,
 ) -> BudgetProject:
+    """A citizen's project, in their language, with optional translations
+    (`{"nl": (title, description)}`)."""
     require(can_submit_project(actor, budget_round))
     title, description = _clean(title), _clean(description)
     if not PROJECT_TITLE_MIN <= len(title) <= PROJECT_TITLE_MAX:
@@ -238,12 +361,120 @@ def submit_project(
         language=language,
         challenge_id=challenge_id,
         municipality_id=municipality_id,
+        translations=_check_translations(language, translations or {}),
         feasibility=Feasibility.PENDING,
         created_at=utcnow(),
     )
     db.session.add(project)
     db.session.flush()
+    project.round = budget_round
     return project
+
+
+def _check_translations(
+    language: str, translations: dict[str, tuple[str, str]]
+) -> dict[str, dict[str, str]]:
+    """Optional translations, each checked like the original; empty ones are dropped,
+    as is one in the project's own language."""
+    kept: dict[str, dict[str, str]] = {}
+    for lang, (raw_title, raw_description) in translations.items():
+        if lang not in Language.values() or lang == language:
+            continue
+        title, description = _clean(raw_title), _clean(raw_description)
+        if not title and not description:
+            continue
+        if not PROJECT_TITLE_MIN <= len(title) <= PROJECT_TITLE_MAX:
+            raise DomainError(
+                _(
+                    "The title must have between %(min)d and %(max)d characters.",
+                    min=PROJECT_TITLE_MIN,
+                    max=PROJECT_TITLE_MAX,
+                ),
+                field=f"title_{lang}",
+            )
+        if description and len(description) > PROJECT_DESCRIPTION_MAX:
+            raise DomainError(
+                _(
+                    "The description must have between %(min)d and %(max)d characters.",
+                    min=PROJECT_DESCRIPTION_MIN,
+                    max=PROJECT_DESCRIPTION_MAX,
+                ),
+                field=f"description_{lang}",
+            )
+        kept[lang] = {"title": title, "description": description}
+    return kept
+
+
+def project_from_idea(actor: Any, budget_round: BudgetRound, idea_id: int | None) -> BudgetProject:
+    """An official turns a published idea into a project of a round still taking
+    projects (submission or review). The two link to each other; the idea's author
+    and supporters are told."""
+    require(can_manage_budgets(actor))
+    if budget_round.phase not in (RoundPhase.UPCOMING, RoundPhase.SUBMISSION, RoundPhase.REVIEW):
+        raise DomainError(
+            _("This round no longer takes projects: voting has opened."), field="idea_id"
+        )
+    idea = db.session.get(Idea, idea_id) if idea_id is not None else None
+    if idea is None:
+        raise DomainError(_("There is no idea with this number."), field="idea_id")
+    if idea.status != IdeaStatus.PUBLISHED:
+        raise DomainError(_("Only a published idea can become a project."), field="idea_id")
+    existing = db.session.scalar(
+        select(BudgetProject.id).where(
+            BudgetProject.round_id == budget_round.id, BudgetProject.idea_id == idea.id
+        )
+    )
+    if existing is not None:
+        raise DomainError(_("This idea is already a project of this round."), field="idea_id")
+    project = BudgetProject(
+        round_id=budget_round.id,
+        author_id=idea.author_id,
+        title=idea.title[:PROJECT_TITLE_MAX],
+        description=idea.body_source[:PROJECT_DESCRIPTION_MAX],
+        language=idea.language,
+        challenge_id=idea.challenge_id,
+        municipality_id=idea.municipality_id,
+        idea_id=idea.id,
+        translations={},
+        feasibility=Feasibility.PENDING,
+        created_at=utcnow(),
+    )
+    db.session.add(project)
+    db.session.flush()
+    project.round = budget_round
+    log_event(actor, budget_round, BudgetEventKind.PROJECT_FROM_IDEA, project, idea_id=idea.id)
+    data: dict[str, Any] = {
+        "round_id": budget_round.id,
+        "project_id": project.id,
+        "round_titles": round_titles(budget_round),
+    }
+    notifications.notify_author(idea, NotificationKind.IDEA_BECAME_PROJECT, actor, **data)
+    notifications.notify_supporters(
+        idea,
+        NotificationKind.SUPPORTED_IDEA_BECAME_PROJECT,
+        exclude_ids=[idea.author_id, actor.id],
+        **data,
+    )
+    return project
+
+
+def idea_of(project: BudgetProject) -> Idea | None:
+    """The published idea the project came from (None once it is no longer public)."""
+    if project.idea_id is None:
+        return None
+    idea = db.session.get(Idea, project.idea_id)
+    return idea if idea is not None and idea.status == IdeaStatus.PUBLISHED else None
+
+
+def projects_of_idea(idea_id: int) -> list[tuple[BudgetProject, BudgetRound]]:
+    """The budget projects an idea became, with their rounds: one query."""
+    rows = db.session.execute(
+        select(BudgetProject, BudgetRound)
+        .join(BudgetRound, BudgetRound.id == BudgetProject.round_id)
+        .where(BudgetProject.idea_id == idea_id)
+        .order_by(BudgetProject.id)
+    ).all()
+    return [(p, r) for p, r in rows]
 
 
 def load_project(budget_round: BudgetRound, project_id: int) -> BudgetProject | None:
@@ -297,8 +528,17 @@ def review_project(
             raise DomainError(
                 _("The reason can have at most %(max)d characters.", max=REASON_MAX), field=name
             )
+    before = {"cost": project.cost, "feasibility": project.feasibility}
     project.cost = cost
     project.feasibility = feasibility
+    log_event(
+        actor,
+        project.round,
+        BudgetEventKind.REVIEW_PROJECT,
+        project,
+        before=before,
+        after={"cost": cost, "feasibility": str(feasibility)},
+    )
     project.feasibility_reason_fr = reason_fr
     project.feasibility_reason_nl = reason_nl
     project.reviewed_by_id = actor.id
@@ -307,11 +547,21 @@ def review_project(
     return project
 
 
-def projects_of(budget_round: BudgetRound, feasible_only: bool = False) -> list[BudgetProject]:
-    """The round's projects (only those on the ballot if `feasible_only`): one query."""
+def projects_of(
+    budget_round: BudgetRound,
+    feasible_only: bool = False,
+    challenge_id: int | None = None,
+    municipality_id: int | None = None,
+) -> list[BudgetProject]:
+    """The round's projects (only those on the ballot if `feasible_only`; of one
+    challenge or one municipality if given): one query."""
     query = select(BudgetProject).where(BudgetProject.round_id == budget_round.id)
     if feasible_only:
         query = query.where(BudgetProject.feasibility == Feasibility.FEASIBLE)
+    if challenge_id is not None:
+        query = query.where(BudgetProject.challenge_id == challenge_id)
+    if municipality_id is not None:
+        query = query.where(BudgetProject.municipality_id == municipality_id)
     rows = list(db.session.scalars(query.order_by(BudgetProject.id)))
     for row in rows:
         row.round = budget_round
@@ -532,7 +782,31 @@ def cast_ballot(actor: Any, budget_round: BudgetRound, raw_values: Iterable[Any]
     ballot.total_cost = check.total
     ballot.updated_at = now
     db.session.flush()
+    if actor.email and not notifications.emails_suppressed():
+        outbox.queue_email(
+            actor.email,
+            "budget_receipt",
+            actor.language,
+            recipient_id=actor.id,
+            receipt=ballot.receipt,
+            round_id=budget_round.id,
+            link=public_url("budgets.ballot", round_id=budget_round.id, lang_code=actor.language),
+            round_titles=round_titles(budget_round),
+            projects=[{"title": p.title, "cost": p.cost or 0} for p in check.chosen],
+            total=check.total,
+        )
     return ballot
+
+
+def receipts_of(voter: Any) -> list[tuple[BudgetBallot, BudgetRound]]:
+    """The voter's ballots with their receipt codes, newest first (their account page)."""
+    rows = db.session.execute(
+        select(BudgetBallot, BudgetRound)
+        .join(BudgetRound, BudgetRound.id == BudgetBallot.round_id)
+        .where(BudgetBallot.voter_id == voter.id)
+        .order_by(BudgetBallot.updated_at.desc())
+    ).all()
+    return [(b, r) for b, r in rows]
 
 
 # --- The count ------------------------------------------------------------------------
@@ -565,14 +839,23 @@ def tie_breaking():
 
 
 def compute_outcome(
-    total_amount: int, costs: dict[int, int], ballots: Iterable[Iterable[int]]
+    total_amount: int,
+    costs: dict[int, int],
+    ballots: Iterable[Iterable[int]],
+    rules: Collection[str] = (OutcomeRule.GREEDY, OutcomeRule.EQUAL_SHARES),
 ) -> Outcome:
     """Greedy (most votes first, skipping what does not fit, never a project without a
-    vote) and the Method of Equal
-    Shares (cost utilities, as equalshares.net), both computed by `pabutools`. Project
+    vote) and the Method of Equal Shares (cost utilities, as equalshares.net), both
+    computed by `pabutools` (only the `rules` asked for: the bench times each). Project
     names are their ids, so a recount from the exported file (with `tie_breaking()`)
     finds the same winners."""
-    from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, Instance, Project
+    from pabutools.election import (
+        ApprovalMultiProfile,
+        Cost_Sat,
+        FrozenApprovalBallot,
+        Instance,
+        Project,
+    )
     from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
 
     instance = Instance(budget_limit=total_amount)
@@ -582,32 +865,47 @@ def compute_outcome(
         instance.add(project)
         by_id[project_id] = project
     votes = dict.fromkeys(costs, 0)
-    profile = ApprovalProfile(instance=instance)
+    # Identical ballots counted once, with their number (pabutools' multiprofile).
+    distinct: Counter[frozenset[int]] = Counter()
     for choices in ballots:
-        chosen = [by_id[i] for i in choices if i in by_id]
-        for i in choices:
-            if i in votes:
-                votes[i] += 1
-        profile.append(ApprovalBallot(chosen))
-    if not len(profile) or not costs:
+        chosen = frozenset(i for i in choices if i in by_id)
+        distinct[chosen] += 1
+        for i in chosen:
+            votes[i] += 1
+    if not distinct or not costs:
         return Outcome(votes, set(), set())
-    multi = profile.as_multiprofile()
     ties = tie_breaking()
-    # Greedy never funds a project nobody voted for (Pabulib's "greedy-threshold" with a
-    # threshold of one vote): they are left out of its instance.
-    voted = Instance(budget_limit=total_amount)
-    voted.update(p for i, p in by_id.items() if votes[i] > 0)
-    voted_profile = ApprovalProfile(
-        [ApprovalBallot([p for p in ballot if p in voted]) for ballot in profile],
-        instance=voted,
-    ).as_multiprofile()
-    greedy = greedy_utilitarian_welfare(voted, voted_profile, sat_class=Cost_Sat, tie_breaking=ties)
-    mes = method_of_equal_shares(instance, multi, sat_class=Cost_Sat, tie_breaking=ties)
-    return Outcome(
-        votes,
-        {int(p.name) for p in greedy},
-        {int(p.name) for p in mes},
-    )
+    greedy: set[int] = set()
+    mes: set[int] = set()
+    if OutcomeRule.GREEDY in rules:
+        # Greedy never funds a project nobody voted for (Pabulib's "greedy-threshold"
+        # with a threshold of one vote): they are left out of its instance. Greedy with
+        # cost satisfaction is additive: it depends on each project's total (cost x
+        # votes) only. One ballot {p} counted votes(p) times has the same totals and
+        # approval scores (for the ties) as the whole profile, and is counted in an
+        # instant instead of minutes at 100,000 ballots; the tests recount the whole
+        # profile and find the same winners.
+        voted = Instance(budget_limit=total_amount)
+        voted.update(p for i, p in by_id.items() if votes[i] > 0)
+        singles = ApprovalMultiProfile(instance=voted)
+        for project_id, project in by_id.items():
+            if votes[project_id] > 0:
+                singles[FrozenApprovalBallot([project])] = votes[project_id]
+        greedy = {
+            int(p.name)
+            for p in greedy_utilitarian_welfare(
+                voted, singles, sat_class=Cost_Sat, tie_breaking=ties
+            )
+        }
+    if OutcomeRule.EQUAL_SHARES in rules:
+        multi = ApprovalMultiProfile(instance=instance)
+        for chosen, number in distinct.items():
+            multi[FrozenApprovalBallot([by_id[i] for i in sorted(chosen)])] = number
+        mes = {
+            int(p.name)
+            for p in method_of_equal_shares(instance, multi, sat_class=Cost_Sat, tie_breaking=ties)
+        }
+    return Outcome(votes, greedy, mes)
 
 
 def ballots_of(budget_round: BudgetRound) -> list[tuple[str, list[int]]]:
@@ -635,17 +933,31 @@ def eligible_accounts(budget_round: BudgetRound) -> int:
     return int(db.session.scalar(query) or 0)
 
 
-def count_round(actor: Any, budget_round: BudgetRound) -> Outcome:
+def count_round(
+    actor: Any, budget_round: BudgetRound, progress: Callable[[int], None] | None = None
+) -> Outcome:
     """Count the votes once, after voting closes, under both rules; store votes and
-    what each rule funds on every project of the ballot."""
+    what each rule funds on every project of the ballot; tell the voters. `progress`
+    hears the share done (the background job shows it on the round page)."""
     require(can_count_budget(actor, budget_round))
+    return tally(actor, budget_round, progress)
+
+
+def tally(
+    actor: Any, budget_round: BudgetRound, progress: Callable[[int], None] | None = None
+) -> Outcome:
+    """The count itself, permission already checked (or a command-line import)."""
     projects = projects_of(budget_round, feasible_only=True)
     ballots = ballots_of(budget_round)
+    if progress:
+        progress(30)
     outcome = compute_outcome(
         budget_round.total_amount,
         {p.id: p.cost or 0 for p in projects},
         (choices for _receipt, choices in ballots),
     )
+    if progress:
+        progress(90)
     for project in projects:
         project.vote_count = outcome.votes.get(project.id, 0)
         project.funded_greedy = project.id in outcome.greedy
@@ -653,8 +965,37 @@ def count_round(actor: Any, budget_round: BudgetRound) -> Outcome:
     budget_round.ballot_count = len(ballots)
     budget_round.eligible_count = eligible_accounts(budget_round)
     budget_round.counted_at = utcnow()
+    budget_round.count_state = CountState.DONE
+    budget_round.count_progress = 100
     db.session.flush()
+    log_event(
+        actor,
+        budget_round,
+        BudgetEventKind.PUBLISH_RESULTS,
+        ballots=len(ballots),
+        greedy=sorted(outcome.greedy),
+        equal_shares=sorted(outcome.equal_shares),
+    )
+    notifications.notify_users(
+        select(BudgetBallot.voter_id).where(BudgetBallot.round_id == budget_round.id),
+        NotificationKind.BUDGET_RESULTS,
+        round_id=budget_round.id,
+        round_titles=round_titles(budget_round),
+        endpoint="budgets.results",
+    )
     return outcome
+
+
+def request_count(actor: Any, budget_round: BudgetRound) -> None:
+    """Ask for the count: the background job (participation/jobs.py) does it, once
+    this transaction commits. A failed count may be asked for again."""
+    require(can_count_budget(actor, budget_round))
+    if budget_round.count_state in (CountState.QUEUED, CountState.RUNNING):
+        raise DomainError(_("The votes are already being counted."), code="count_running")
+    budget_round.count_state = CountState.QUEUED
+    budget_round.count_progress = 0
+    db.session.flush()
+    log_event(actor, budget_round, BudgetEventKind.REQUEST_COUNT)
 
 
 @dataclass
@@ -744,3 +1085,41 @@ def export_pabulib(budget_round: BudgetRound) -> str:
     lines += ["VOTES", "voter_id;vote"]
     lines += [f"{receipt};{','.join(str(i) for i in choices)}" for receipt, choices in ballots]
     return "\n".join(lines) + "\n"
+
+
+# --- Personal data export --------------------------------------------------------------
+
+
+def export_section(user: Any) -> tuple[str, dict[str, Any]]:
+    """The user's ballots with their receipt codes and choices, for "download my data"."""
+    ballots = receipts_of(user)
+    chosen: dict[int, list[int]] = {}
+    if ballots:
+        for ballot_id, project_id in db.session.execute(
+            select(BudgetBallotChoice.ballot_id, BudgetBallotChoice.project_id)
+            .where(BudgetBallotChoice.ballot_id.in_([b.id for b, _r in ballots]))
+            .order_by(BudgetBallotChoice.project_id)
+        ):
+            chosen.setdefault(ballot_id, []).append(project_id)
+    return "budget_ballots", {
+        "items": [
+            {
+                "round_id": budget_round.id,
+                "round_title": budget_round.title_fr,
+                "receipt": ballot.receipt,
+                "project_ids": chosen.get(ballot.id, []),
+                "updated_at": ballot.updated_at.isoformat() + "Z",
+            }
+            for ballot, budget_round in ballots
+        ]
+    }
+
+
+def _register_export() -> None:
+    from participation.services.accounts import EXPORT_SECTIONS
+
+    if export_section not in EXPORT_SECTIONS:
+        EXPORT_SECTIONS.append(export_section)
+
+
+_register_export()

@@ -103,7 +103,56 @@ def describe(kind: str, title: str, data: dict[str, Any] | None, for_author: boo
         )
     if kind == NotificationKind.IDEA_COMMENTED:
         return _("There is a new comment on your idea “%(title)s”.", title=title)
+    if kind == NotificationKind.IDEA_BECAME_PROJECT:
+        return _(
+            "Your idea “%(title)s” became a project in the participatory budget “%(round)s”.",
+            title=title,
+            round=round_title(data),
+        )
+    if kind == NotificationKind.SUPPORTED_IDEA_BECAME_PROJECT:
+        return _(
+            "An idea you support, “%(title)s”, became a project in the participatory "
+            "budget “%(round)s”.",
+            title=title,
+            round=round_title(data),
+        )
+    if kind == NotificationKind.BUDGET_VOTING_OPEN:
+        return _("Voting is open in the participatory budget “%(round)s”.", round=round_title(data))
+    if kind == NotificationKind.BUDGET_RESULTS:
+        return _(
+            "The results of the participatory budget “%(round)s” are published.",
+            round=round_title(data),
+        )
     return _("There is news about the idea “%(title)s”.", title=title)
+
+
+def round_title(data: dict[str, Any]) -> str:
+    """A budget round's title, kept with the notification in FR, NL and EN, in the
+    current locale."""
+    from participation.i18n import current_language
+
+    titles = data.get("round_titles") or {}
+    return str(titles.get(current_language()) or titles.get("fr") or "")
+
+
+def budget_link(data: dict[str, Any], language: str) -> str | None:
+    """Where a budget notification leads: the project, the results or the round."""
+    from participation.mail import external_url
+
+    round_id = data.get("round_id")
+    if not round_id:
+        return None
+    if data.get("project_id"):
+        return external_url(
+            "budgets.project",
+            round_id=round_id,
+            project_id=data["project_id"],
+            lang_code=language,
+        )
+    endpoint = data.get("endpoint", "budgets.round_page")
+    if endpoint not in ("budgets.round_page", "budgets.results", "budgets.ballot"):
+        endpoint = "budgets.round_page"
+    return external_url(endpoint, round_id=round_id, lang_code=language)
 
 
 def idea_title_for(user: Any, idea: Any) -> str:
@@ -206,6 +255,48 @@ def notify_supporters(
     return cast(CursorResult[Any], result).rowcount or 0
 
 
+def notify_users(users: Any, kind: NotificationKind, idea: Any = None, **data: Any) -> int:
+    """Tell every user a SELECT of `User.id` finds (not deleted): the in-app rows, then
+    the emails for those whose preferences allow the kind's group (an opt-in group:
+    only those who ticked it), two INSERT ... SELECT statements whatever their number.
+    Returns how many were told."""
+    kind = NotificationKind(kind)
+    group = kind.group
+    base = select(User.id, User.email, User.language).where(
+        User.id.in_(users), User.deleted_at.is_(None)
+    )
+    if not group.default:
+        base = base.join(EmailPreference, EmailPreference.user_id == User.id).where(
+            getattr(EmailPreference, group).is_(True)
+        )
+    rows = base.subquery()
+    result = db.session.execute(
+        insert(Notification)
+        .from_select(
+            ["recipient_id", "kind", "idea_id", "comment_id", "data", "created_at"],
+            select(
+                rows.c.id,
+                literal(kind.value),
+                literal(idea.id if idea is not None else None, Integer),
+                literal(None, Integer),
+                literal(data, JSON),
+                literal(utcnow()),
+            ),
+        )
+        .execution_options(preserve_rowcount=True)
+    )
+    told = cast(CursorResult[Any], result).rowcount or 0
+    if _in_app_only.get() or not told:
+        return told
+    emails = base.where(User.email.is_not(None))
+    if group.default:
+        emails = emails.outerjoin(EmailPreference, EmailPreference.user_id == User.id).where(
+            or_(EmailPreference.user_id.is_(None), getattr(EmailPreference, group).is_(True))
+        )
+    outbox.queue_from_select("notification", emails, _payload(kind, idea, None, data, {}))
+    return told
+
+
 def _payload(
     kind: str, idea: Any, comment: Any, data: dict[str, Any], extra: dict[str, Any]
 ) -> dict[str, Any]:
@@ -220,6 +311,11 @@ def _payload(
 
 
 _in_app_only: ContextVar[bool] = ContextVar("notifications_in_app_only", default=False)
+
+
+def emails_suppressed() -> bool:
+    """True inside `in_app_only()`: other services skip their emails too (receipts)."""
+    return _in_app_only.get()
 
 
 @contextmanager
@@ -299,7 +395,11 @@ def _build_email(
 
     assert user.email is not None  # _deliver skips people without an email address
     language = user.language
-    links: dict[str, str | None] = {"idea": None, "original": None}
+    links: dict[str, str | None] = {
+        "idea": None,
+        "original": None,
+        "budget": budget_link(data, language),
+    }
     if idea is not None:
         links["idea"] = external_url("ideas.detail", idea_id=idea.id, lang_code=language)
     if data.get("original_id"):
@@ -391,7 +491,7 @@ def preferences_for(user: Any) -> EmailPreference:
     """The user's preferences; a default one (everything on, not saved) when none."""
     preference = db.session.get(EmailPreference, user.id)
     if preference is None:
-        preference = EmailPreference(user_id=user.id, **dict.fromkeys(EmailGroup.values(), True))
+        preference = EmailPreference(user_id=user.id, **{g.value: g.default for g in EmailGroup})
     return preference
 
 
@@ -401,7 +501,7 @@ def save_preferences(user: Any, **groups: bool) -> EmailPreference:
         raise DomainError(_("Unknown email choice."))
     preference = db.session.get(EmailPreference, user.id)
     if preference is None:
-        preference = EmailPreference(user_id=user.id, **dict.fromkeys(EmailGroup.values(), True))
+        preference = EmailPreference(user_id=user.id, **{g.value: g.default for g in EmailGroup})
         db.session.add(preference)
     for group, wanted in groups.items():
         setattr(preference, group, bool(wanted))
