@@ -308,10 +308,17 @@ class EmailGroup(Vocabulary):
     RESPONSES = "responses"
     COMMENTS = "comments"
     SUPPORTED = "supported"
+    NEW_CONSULTATIONS = "new_consultations"
+    CONSULTATION_RESULTS = "consultation_results"
 
     @classmethod
     def _labels(cls):
         return _GROUP_LABELS
+
+    @property
+    def default(self) -> bool:
+        """On for someone who never chose, except the opt-in groups."""
+        return self not in OPT_IN_GROUPS
 
 
 _GROUP_LABELS = {
@@ -321,7 +328,13 @@ _GROUP_LABELS = {
     EmailGroup.RESPONSES: _l("Official responses to my ideas"),
     EmailGroup.COMMENTS: _l("New comments on my ideas"),
     EmailGroup.SUPPORTED: _l("News about ideas I support (official responses, duplicates)"),
+    EmailGroup.NEW_CONSULTATIONS: _l(
+        "New consultations I can answer (off unless you switch it on; also in the app)"
+    ),
+    EmailGroup.CONSULTATION_RESULTS: _l("Results of consultations I answered"),
 }
+# Nobody is told about these until they ask: a new consultation goes to many people.
+OPT_IN_GROUPS = frozenset({EmailGroup.NEW_CONSULTATIONS})
 
 
 class NotificationKind(Vocabulary):
@@ -335,6 +348,8 @@ class NotificationKind(Vocabulary):
     IDEA_ANSWERED = "idea_answered"
     SUPPORTED_IDEA_ANSWERED = "supported_idea_answered"
     IDEA_COMMENTED = "idea_commented"
+    CONSULTATION_OPENED = "consultation_opened"
+    CONSULTATION_RESULTS = "consultation_results"
 
     @classmethod
     def _labels(cls):
@@ -355,6 +370,8 @@ _NOTIFICATION_LABELS = {
     NotificationKind.IDEA_ANSWERED: _l("An official response to your idea"),
     NotificationKind.SUPPORTED_IDEA_ANSWERED: _l("An official response to an idea you support"),
     NotificationKind.IDEA_COMMENTED: _l("A new comment on your idea"),
+    NotificationKind.CONSULTATION_OPENED: _l("A new consultation is open"),
+    NotificationKind.CONSULTATION_RESULTS: _l("The results of a consultation you answered"),
 }
 # IDEA_DUPLICATE is "moderation" for the author, "supported" for supporters.
 _NOTIFICATION_GROUPS = {
@@ -366,7 +383,13 @@ _NOTIFICATION_GROUPS = {
     NotificationKind.IDEA_ANSWERED: EmailGroup.RESPONSES,
     NotificationKind.SUPPORTED_IDEA_ANSWERED: EmailGroup.SUPPORTED,
     NotificationKind.IDEA_COMMENTED: EmailGroup.COMMENTS,
+    NotificationKind.CONSULTATION_OPENED: EmailGroup.NEW_CONSULTATIONS,
+    NotificationKind.CONSULTATION_RESULTS: EmailGroup.CONSULTATION_RESULTS,
 }
+# Notifications about a consultation (data: consultation_id and its titles), not an idea.
+CONSULTATION_NOTIFICATIONS = frozenset(
+    {NotificationKind.CONSULTATION_OPENED, NotificationKind.CONSULTATION_RESULTS}
+)
 
 
 # --- Participatory budgeting ---------------------------------------------------------

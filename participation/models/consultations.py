@@ -95,6 +95,10 @@ class Consultation(db.Model):
     # Moved with UPDATE ... SET respondent_count = respondent_count + 1. Above zero,
     # the questions are locked: only the closing date can move.
     respondent_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Set once by services.consultations.announce_due(): residents who opted in were
+    # told it opened; participants were told its results are published.
+    announced_at: Mapped[datetime | None] = mapped_column(DateTime)
+    results_announced_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
     questions: Mapped[list[ConsultationQuestion]] = relationship(

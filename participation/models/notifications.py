@@ -5,13 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, func, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    false,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participation.extensions import db
 from participation.models.accounts import User
 from participation.models.base import utcnow
 from participation.models.ideas import Idea
+from participation.vocabulary import EmailGroup
 
 
 def unread_count_of_user() -> Any:
@@ -71,7 +84,14 @@ class EmailPreference(db.Model):
     comments: Mapped[bool] = mapped_column(Boolean, default=True)
     # Official responses to, and duplicates of, ideas I support.
     supported: Mapped[bool] = mapped_column(Boolean, default=True)
+    # New consultations I can answer: opt-in (vocabulary.OPT_IN_GROUPS), also in the app.
+    new_consultations: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Results of consultations I answered.
+    consultation_results: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     def allows(self, group: str) -> bool:
-        return bool(getattr(self, group, True))
+        value = getattr(self, group, None)
+        if value is None:
+            return EmailGroup(group).default
+        return bool(value)

@@ -16,6 +16,8 @@ class PreferencesForm(FlaskForm):
     responses = BooleanField(EmailGroup.RESPONSES.lazy_label)
     comments = BooleanField(EmailGroup.COMMENTS.lazy_label)
     supported = BooleanField(EmailGroup.SUPPORTED.lazy_label)
+    new_consultations = BooleanField(EmailGroup.NEW_CONSULTATIONS.lazy_label)
+    consultation_results = BooleanField(EmailGroup.CONSULTATION_RESULTS.lazy_label)
 
 
 class MarkReadForm(FlaskForm):
