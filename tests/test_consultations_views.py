@@ -293,3 +293,35 @@ def test_privacy_notice_and_form_explain_anonymity(
     assert translated(app, "fr", "Consultations: anonymous answers") in about
     _citizen(client, make_user, login, language="fr")
     assert 'id="anonymity-note"' in html(client.get(f"/fr/consultations/{cid}"))
+
+
+# --- The home page block ----------------------------------------------------------------
+
+
+def test_the_home_page_shows_the_open_consultations_in_a_fixed_number_of_queries(
+    app, client, official, count_queries
+):
+    from tests.factories_consultations import QUESTIONS
+
+    page = client.get("/nl/")
+    assert page.status_code == 200
+    assert 'id="consultations-heading"' not in html(page)  # none open: no block
+    with count_queries() as none_open:
+        client.get("/nl/")
+    opened = make_consultation(app, official, questions=QUESTIONS[:1])
+    upcoming = make_consultation(app, official, state="upcoming", questions=QUESTIONS[:1])
+    closed = make_consultation(app, official, questions=QUESTIONS[:1])
+    close(app, closed)
+    page = html(client.get("/nl/"))
+    block = page.split('id="consultations-heading"')[1].split("</section>")[0]
+    assert "Is uw gemeente slim?" in block
+    assert f'href="/nl/consultations/{opened}"' in block
+    for hidden in (upcoming, closed):
+        assert f"/nl/consultations/{hidden}" not in block
+    for _ in range(4):
+        make_consultation(app, official, questions=QUESTIONS[:1])
+    with count_queries() as many_open:
+        page = html(client.get("/nl/"))
+    # Three shown at most, closing soonest first; one query for the block.
+    assert page.split('id="consultations-heading"')[1].count('class="home-consultation"') == 3
+    assert none_open.count == many_open.count == 4, many_open.statements
