@@ -636,6 +636,40 @@ def pending_texts(consultation: Consultation) -> list[ConsultationTextAnswer]:
     )
 
 
+@dataclass
+class PendingText:
+    """A free-text answer waiting in the moderation queue, with what it answers.
+    Nothing about who wrote it or when: there is nothing to show."""
+
+    text: ConsultationTextAnswer
+    question: ConsultationQuestion
+    consultation: Consultation
+
+
+QUEUE_TEXTS = 50
+
+
+def pending_texts_queue(limit: int = QUEUE_TEXTS) -> tuple[list[PendingText], int]:
+    """For the main moderation queue: up to `limit` free-text answers waiting, from
+    every consultation, with their question and consultation, and how many wait in
+    all. One query. Ordered by their random ids: no order of arrival."""
+    rows = db.session.execute(
+        select(
+            ConsultationTextAnswer,
+            ConsultationQuestion,
+            Consultation,
+            func.count().over().label("total"),
+        )
+        .join(ConsultationQuestion, ConsultationQuestion.id == ConsultationTextAnswer.question_id)
+        .join(Consultation, Consultation.id == ConsultationQuestion.consultation_id)
+        .where(ConsultationTextAnswer.status == TextAnswerStatus.PENDING)
+        .order_by(ConsultationTextAnswer.id)
+        .limit(limit)
+    ).all()
+    total = rows[0].total if rows else 0
+    return [PendingText(r[0], r[1], r[2]) for r in rows], total
+
+
 def moderate_text(
     moderator: Any, consultation: Consultation, text_id: str, approve: bool
 ) -> ConsultationTextAnswer:
