@@ -78,8 +78,8 @@ SEED_QUESTIONS: list[dict[str, Any]] = [
                 15,
             ),
         ],
-        "dont_know": 6,
-        "none_of_these": 9,
+        "unsure_percent": 6,
+        "none_percent": 9,
     },
     {
         "text": (
@@ -107,8 +107,8 @@ SEED_QUESTIONS: list[dict[str, Any]] = [
                 16,
             ),
         ],
-        "dont_know": 16,
-        "none_of_these": 3,
+        "unsure_percent": 16,
+        "none_percent": 3,
     },
     {
         "text": (
@@ -154,8 +154,8 @@ SEED_QUESTIONS: list[dict[str, Any]] = [
                 4,
             ),
         ],
-        "dont_know": 6,
-        "none_of_these": 3,
+        "unsure_percent": 6,
+        "none_percent": 3,
     },
 ]
 # The seed's own words for its last option, in the three languages.
@@ -312,7 +312,7 @@ def _import_seed_answers(consultation: Consultation, questions: list) -> None:
     )
     answers = []
     for question, spec in zip(questions, SEED_QUESTIONS, strict=True):
-        percents = [o[3] for o in spec["options"]] + [spec["dont_know"], spec["none_of_these"]]
+        percents = [o[3] for o in spec["options"]] + [spec["unsure_percent"], spec["none_percent"]]
         assert sum(percents) == 100, question.text("en")
         chosen: list[int] = []
         for option, pct in zip(question.options, percents, strict=True):

@@ -478,18 +478,27 @@ jobs = AppGroup("jobs", help="Background jobs: the outgoing mail worker.")
 
 def announce(app: Flask) -> int:
     """Announce the consultations that opened or closed (services/announcements.py)
-    in a transaction of its own; committing dispatches the emails it queued. Returns
-    how many notifications were written. Never raises: errors are logged."""
+    in a transaction of its own; committing dispatches the emails it queued. Then
+    rewrite the anonymous answers that arrived since the last time in random order
+    (services/anonymity.py, PostgreSQL). Returns how many notifications were
+    written. Never raises: errors are logged."""
+    from participation.services import anonymity
     from participation.services.announcements import announce_due
 
+    told = 0
     try:
         with app.app_context():
-            done = announce_due()
+            told = announce_due().told
             db.session.commit()
-            return done.told
     except Exception:  # noqa: BLE001 - the next poll tries again
         app.logger.exception("Consultations: announcing failed; will retry at the next poll")
-        return 0
+    try:
+        with app.app_context():
+            if anonymity.shuffle_due():
+                anonymity.vacuum()
+    except Exception:  # noqa: BLE001 - the next poll tries again
+        app.logger.exception("Consultations: shuffling answers failed; will retry")
+    return told
 
 
 def _poll(app: Flask, stop: threading.Event, interval: float) -> None:

@@ -420,10 +420,9 @@ def test_rows_after_real_answers_cannot_be_told_apart(app, official, make_user):
             # WITHOUT ROWID: the table's own order is its random key, not the arrival.
             stored = list(db.session.scalars(text("SELECT id FROM consultation_responses")))
             assert stored == by_id
-        # KNOWN LIMIT, PostgreSQL: the heap keeps rows in arrival order (ctid) and
-        # stamps them with their transaction (xmin), on both sides; someone with
-        # superuser access to the live database could still line them up. Only
-        # the application's data is proven unlinkable here (see the report).
+        # PostgreSQL: the heap keeps rows in arrival order (ctid) and stamps them
+        # with their transaction (xmin) until the worker's shuffle rewrites them
+        # (services/anonymity.py, tests/test_consultations_shuffle.py).
         # The day an answer was given is not stored either.
         for table in ANONYMOUS_TABLES:
             row = db.session.execute(text(f"SELECT * FROM {table} LIMIT 1")).mappings().first()

@@ -1,4 +1,5 @@
-"""consultations: announcements (new consultation, results) and the opt-in email group
+"""consultations: announcements (new consultation, results), the opt-in email group,
+the shuffle of anonymous rows
 
 Revision ID: 0016_consultations_more
 Revises: 0007_outbox
@@ -18,6 +19,11 @@ depends_on = None
 def upgrade():
     op.add_column("consultations", sa.Column("announced_at", sa.DateTime(), nullable=True))
     op.add_column("consultations", sa.Column("results_announced_at", sa.DateTime(), nullable=True))
+    op.add_column("consultations", sa.Column("shuffled_at", sa.DateTime(), nullable=True))
+    op.add_column(
+        "consultations",
+        sa.Column("shuffled_count", sa.Integer(), nullable=False, server_default="0"),
+    )
     op.add_column(
         "email_preferences",
         sa.Column("new_consultations", sa.Boolean(), nullable=False, server_default=sa.false()),
@@ -41,5 +47,7 @@ def downgrade():
         batch_op.drop_column("consultation_results")
         batch_op.drop_column("new_consultations")
     with op.batch_alter_table("consultations", schema=None) as batch_op:
+        batch_op.drop_column("shuffled_count")
+        batch_op.drop_column("shuffled_at")
         batch_op.drop_column("results_announced_at")
         batch_op.drop_column("announced_at")

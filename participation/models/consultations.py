@@ -99,6 +99,10 @@ class Consultation(db.Model):
     # told it opened; participants were told its results are published.
     announced_at: Mapped[datetime | None] = mapped_column(DateTime)
     results_announced_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # PostgreSQL: the anonymous rows were last rewritten in random order then, when
+    # there were this many respondents (services/anonymity.py).
+    shuffled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    shuffled_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
     questions: Mapped[list[ConsultationQuestion]] = relationship(
