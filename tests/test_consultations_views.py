@@ -172,6 +172,11 @@ def test_bad_answers_get_400_with_message_and_typed_kept(
     body = html(response)
     if message:
         assert translated(app, "fr", message) in body
+    if case == "too_many":
+        assert "Veuillez choisir au plus 2 options." in body
+    if case == "huge_text":
+        assert "100000" in body.replace("\u202f", "").replace("\u00a0", "")  # its length
+        assert f'value="{multiple["options"][0]}" checked' in body  # the rest is kept
     assert 'aria-invalid="true"' in body
     if case != "huge_text":
         assert "Mon idée à moi" in body  # the free text typed is kept
@@ -182,7 +187,9 @@ def test_bad_answers_get_400_with_message_and_typed_kept(
         assert db.session.scalar(select(db.func.count(ConsultationParticipation.id))) == 0
 
 
-def test_closed_and_upcoming_consultations_refuse_answers(app, client, make_user, login, official):
+def test_closed_and_upcoming_consultations_refuse_answers(
+    app, client, make_client, make_user, login, official
+):
     closed = make_consultation(app, official)
     questions = question_ids(app, closed)
     close(app, closed)
@@ -192,6 +199,16 @@ def test_closed_and_upcoming_consultations_refuse_answers(app, client, make_user
     assert response.status_code == 403
     assert translated(app, "fr", Denial.CONSULTATION_CLOSED.lazy_label._args[0]) in html(response)
     assert client.get(f"/fr/consultations/{upcoming}").status_code == 404
+    # An official previewing it (a forged or early post) is told why answering waits.
+    client = make_client()
+    login(client, official)
+    early = client.submit(
+        f"/fr/consultations/{upcoming}",
+        full_answer(question_ids(app, upcoming)),
+        page="/fr/consultations/new",
+    )
+    assert early.status_code == 403
+    assert translated(app, "fr", Denial.CONSULTATION_NOT_OPEN.lazy_label._args[0]) in html(early)
 
 
 def test_missing_csrf_is_refused(app, client, make_user, login, open_consultation):
