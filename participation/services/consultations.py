@@ -740,25 +740,68 @@ class Results:
     suppressed: int = 0
 
 
+def _tallies(
+    ids: list[int],
+) -> tuple[
+    dict[tuple[int | None, int], int],
+    dict[tuple[int | None, int, int | None, int | None, int | None], int],
+]:
+    """Two GROUP BY queries over the answers, by the respondent's municipality: how
+    many respondents answered each question, and how often each (option, value,
+    rank) was given. A few hundred rows whatever the number of answers."""
+    if not ids:
+        return {}, {}
+    answered = {
+        (m, q): n
+        for m, q, n in db.session.execute(
+            select(
+                ConsultationResponse.municipality_id,
+                ConsultationAnswer.question_id,
+                func.count(distinct(ConsultationAnswer.response_id)),
+            )
+            .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
+            .where(ConsultationAnswer.question_id.in_(ids))
+            .group_by(ConsultationResponse.municipality_id, ConsultationAnswer.question_id)
+        )
+    }
+    counts = {
+        (m, q, o, v, r): c
+        for m, q, o, v, r, c in db.session.execute(
+            select(
+                ConsultationResponse.municipality_id,
+                ConsultationAnswer.question_id,
+                ConsultationAnswer.option_id,
+                ConsultationAnswer.value,
+                ConsultationAnswer.rank,
+                func.count(),
+            )
+            .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
+            .where(ConsultationAnswer.question_id.in_(ids))
+            .group_by(
+                ConsultationResponse.municipality_id,
+                ConsultationAnswer.question_id,
+                ConsultationAnswer.option_id,
+                ConsultationAnswer.value,
+                ConsultationAnswer.rank,
+            )
+        )
+    }
+    return answered, counts
+
+
 def results(consultation: Consultation, language: str, with_texts: bool = True) -> Results:
     """Every question's results and the municipal breakdown, in a fixed number of
-    queries whatever the number of answers."""
+    queries whatever the number of answers, each returning a few hundred rows at
+    most (counted by the database, never one row per answer)."""
     questions = questions_of(consultation)
     ids = [q.id for q in questions]
-    per_question_n = (
-        dict(
-            db.session.execute(
-                select(
-                    ConsultationAnswer.question_id,
-                    func.count(distinct(ConsultationAnswer.response_id)),
-                )
-                .where(ConsultationAnswer.question_id.in_(ids))
-                .group_by(ConsultationAnswer.question_id)
-            ).all()
-        )
-        if ids
-        else {}
-    )
+    answered_by, counts_by = _tallies([q.id for q in questions if q.kind != QuestionKind.FREE_TEXT])
+    per_question_n: dict[int, int] = defaultdict(int)
+    for (_m, q), n in answered_by.items():
+        per_question_n[q] += n
+    counts: dict[tuple[int, int | None, int | None, int | None], int] = defaultdict(int)
+    for (_m, q, o, v, r), c in counts_by.items():
+        counts[(q, o, v, r)] += c
     text_n = (
         dict(
             db.session.execute(
@@ -770,25 +813,6 @@ def results(consultation: Consultation, language: str, with_texts: bool = True) 
         if ids
         else {}
     )
-    counts: dict[tuple[int, int | None, int | None, int | None], int] = {}
-    if ids:
-        for q, o, v, r, c in db.session.execute(
-            select(
-                ConsultationAnswer.question_id,
-                ConsultationAnswer.option_id,
-                ConsultationAnswer.value,
-                ConsultationAnswer.rank,
-                func.count(),
-            )
-            .where(ConsultationAnswer.question_id.in_(ids))
-            .group_by(
-                ConsultationAnswer.question_id,
-                ConsultationAnswer.option_id,
-                ConsultationAnswer.value,
-                ConsultationAnswer.rank,
-            )
-        ):
-            counts[(q, o, v, r)] = c
     texts: dict[int, list[str]] = defaultdict(list)
     if with_texts and ids:
         for q, body in db.session.execute(
@@ -835,12 +859,16 @@ def results(consultation: Consultation, language: str, with_texts: bool = True) 
                     result.options.append(OptionResult(option, c, percent(c, n)))
         out.append(result)
 
-    groups, suppressed = _breakdown(consultation, questions, language)
+    groups, suppressed = _breakdown(consultation, questions, language, answered_by, counts_by)
     return Results(consultation, consultation.respondent_count, out, groups, suppressed)
 
 
 def _breakdown(
-    consultation: Consultation, questions: list[ConsultationQuestion], language: str
+    consultation: Consultation,
+    questions: list[ConsultationQuestion],
+    language: str,
+    answered_by: dict[tuple[int | None, int], int],
+    counts_by: dict[tuple[int | None, int, int | None, int | None, int | None], int],
 ) -> tuple[list[Group], int]:
     """Percentages per municipality. A municipality with fewer than SMALL_CELL
     respondents (and respondents who gave none) are folded into "Other
@@ -861,36 +889,21 @@ def _breakdown(
         return str(municipality_id) if municipality_id in shown else "other"
 
     ids = [q.id for q in questions if q.kind != QuestionKind.FREE_TEXT]
-    answered: dict[tuple[str, int], set[str]] = defaultdict(set)
-    tallies: dict[tuple[str, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     kinds = {q.id: q.kind for q in questions}
-    # One row per answer: (municipality, question, option, value, rank, response).
-    rows: Any = (
-        db.session.execute(
-            select(
-                ConsultationResponse.municipality_id,
-                ConsultationAnswer.question_id,
-                ConsultationAnswer.option_id,
-                ConsultationAnswer.value,
-                ConsultationAnswer.rank,
-                ConsultationAnswer.response_id,
-            )
-            .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
-            .where(ConsultationAnswer.question_id.in_(ids))
-        )
-        if ids
-        else []
-    )
-    for m, q, o, v, r, response_id in rows:
+    # A response has one municipality: the groups' respondents add up.
+    answered: dict[tuple[str, int], int] = defaultdict(int)
+    for (m, q), n in answered_by.items():
+        answered[(key(m), q)] += n
+    tallies: dict[tuple[str, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for (m, q, o, v, r), c in counts_by.items():
         k = (key(m), q)
-        answered[k].add(response_id)
-        if kinds[q] == QuestionKind.RANKING:
+        if kinds.get(q) == QuestionKind.RANKING:
             if r == 1 and o is not None:
-                tallies[k][o] += 1
+                tallies[k][o] += c
         else:
             choice = o if o is not None else v
             if choice is not None:
-                tallies[k][choice] += 1
+                tallies[k][choice] += c
 
     names = {
         m.id: m.name(language)
@@ -907,7 +920,7 @@ def _breakdown(
         suppressed = other_n
     for group in groups:
         for q in ids:
-            n = len(answered.get((group.key, q), ()))
+            n = answered.get((group.key, q), 0)
             group.percents[q] = {
                 choice: percent(c, n) for choice, c in tallies.get((group.key, q), {}).items()
             }
