@@ -41,10 +41,19 @@ SIZES = (10_000, 100_000)
 SECRET = "bench-consultations-secret"
 POST_LUA = """
 local pairs_ = {%s}
-local n = 0
+local counter = 0
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+function init(args)
+  n = 0
+end
+-- wrk runs two threads, each with its own copy of this script: they take turns
+-- through the citizens, so no citizen answers twice.
 request = function()
   n = n + 1
-  local p = pairs_[((n - 1) %% #pairs_) + 1]
+  local p = pairs_[(((n - 1) * 2 + id) %% #pairs_) + 1]
   return wrk.format("POST", "%s", {["Cookie"] = p[1],
     ["Content-Type"] = "application/x-www-form-urlencoded"}, p[2])
 end
@@ -54,7 +63,7 @@ end
 def build(app, size: int, citizens: int) -> tuple[int, list[tuple[str, str]]]:
     """The consultation with `size` respondents (reused if it exists), and
     `citizens` new (cookie, form body) pairs for the POST rounds."""
-    from flask import session
+    from flask import g, session
     from flask_login import login_user
     from flask_wtf.csrf import generate_csrf
     from sqlalchemy import insert, select
@@ -182,6 +191,7 @@ def build(app, size: int, citizens: int) -> tuple[int, list[tuple[str, str]]]:
         for i, user in enumerate(users):
             with app.test_request_context("/en/"):
                 login_user(user)
+                g.pop("csrf_token", None)  # cached on the app context, shared by the loop
                 token = generate_csrf()
                 cookie = f"session={serializer.dumps(dict(session))}"
             form = full_answer(shape, pick=i, text="" if i % 3 else "More benches")
@@ -219,10 +229,11 @@ def main() -> None:
     from participation import create_app
 
     prepare(args.database_url)
-    app = create_app(
-        "testing",
-        {"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": SECRET},
+    # The same configuration as the served app, so its cookies and CSRF tokens hold.
+    os.environ.update(
+        DATABASE_URL=args.database_url, SECRET_KEY=SECRET, PARTICIPATION_ENV="development"
     )
+    app = create_app(test_config={"RATELIMIT_ENABLED": False})
     with app.app_context():
         upgrade()
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -230,7 +230,7 @@ def load() -> int:
 
 def load_seed_survey(official: User) -> Consultation:
     opens = datetime(2018, 5, 22, 8, 0)
-    closes = datetime(2018, 10, 15, 22, 0)
+    closes = datetime(2018, 10, 15, 21, 59)
     with clock_at(opens - timedelta(days=7)):
         consultation = service.create_consultation(
             official,
@@ -339,9 +339,9 @@ OPEN_QUESTIONS = [
     ),
     service.QuestionInput(
         kind=QuestionKind.MULTIPLE,
-        text_fr="Qu'est-ce qui vous ferait marcher ou pédaler davantage ? (deux au plus)",
-        text_nl="Wat zou u meer doen wandelen of fietsen? (hoogstens twee)",
-        text_en="What would make you walk or cycle more? (two at most)",
+        text_fr="Qu'est-ce qui vous ferait marcher ou pédaler davantage ?",
+        text_nl="Wat zou u meer doen wandelen of fietsen?",
+        text_en="What would make you walk or cycle more?",
         options_fr=(
             "Des trottoirs plus larges\nDes pistes cyclables séparées\n"
             "Des rues scolaires\nPlus d'arbres et d'ombre\nDes parkings vélo sûrs"
@@ -371,9 +371,9 @@ OPEN_QUESTIONS = [
     ),
     service.QuestionInput(
         kind=QuestionKind.RANKING,
-        text_fr="Classez ces priorités pour votre quartier (trois au plus)",
-        text_nl="Rangschik deze prioriteiten voor uw wijk (hoogstens drie)",
-        text_en="Rank these priorities for your neighbourhood (three at most)",
+        text_fr="Classez ces priorités pour votre quartier",
+        text_nl="Rangschik deze prioriteiten voor uw wijk",
+        text_en="Rank these priorities for your neighbourhood",
         options_fr=(
             "Moins de trafic de transit\nTraversées plus sûres\nBancs et fontaines\nÉclairage"
         ),
@@ -387,9 +387,9 @@ OPEN_QUESTIONS = [
     service.QuestionInput(
         kind=QuestionKind.FREE_TEXT,
         required=False,
-        text_fr="Un endroit précis à améliorer ? (facultatif)",
-        text_nl="Een precieze plek die beter kan? (optioneel)",
-        text_en="A specific place to improve? (optional)",
+        text_fr="Un endroit précis à améliorer ?",
+        text_nl="Een precieze plek die beter kan?",
+        text_en="A specific place to improve?",
     ),
 ]
 

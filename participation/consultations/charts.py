@@ -50,7 +50,8 @@ def question_chart(result: QuestionResult, language: str) -> bytes | None:
         labels[-1] = f"5 · {_short(question.high_label(language), 30)}"
         values = [p for _v, _c, p in result.scale]
     else:
-        labels = [_short(o.option.label(language)) for o in result.options]
+        # Short labels leave the bars room; the table beside gives each one in full.
+        labels = [_short(o.option.label(language), 30) for o in result.options]
         values = [o.percent for o in result.options]
     chart = pygal.HorizontalBar(
         style=STYLE,
