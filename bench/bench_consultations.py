@@ -233,7 +233,13 @@ def main() -> None:
     os.environ.update(
         DATABASE_URL=args.database_url, SECRET_KEY=SECRET, PARTICIPATION_ENV="development"
     )
-    app = create_app(test_config={"RATELIMIT_ENABLED": False})
+    app = create_app(
+        test_config={
+            "RATELIMIT_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": args.database_url,
+            "SECRET_KEY": SECRET,
+        }
+    )
     with app.app_context():
         upgrade()
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -62,6 +62,7 @@ def question_chart(result: QuestionResult, language: str) -> bytes | None:
         print_values=True,
         value_formatter=lambda v: f"{v:.0f} %" if language != "en" else f"{v:.0f}%",
         range=(0, 100),
+        y_labels=[0, 25, 50, 75, 100],  # the value axis: five labels that never overlap
         show_y_guides=False,
         truncate_label=-1,
         margin_left=10,
