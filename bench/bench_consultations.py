@@ -161,6 +161,7 @@ def build(app, size: int, citizens: int) -> tuple[int, list[tuple[str, str]]]:
                 db.session.execute(insert(ConsultationResponse), responses)
                 db.session.execute(insert(ConsultationAnswer), answers)
             consultation.respondent_count = size
+            service.rebuild_tallies(consultation)
             db.session.commit()
         consultation_id = consultation.id
         questions = service.questions_of(consultation)

@@ -286,6 +286,7 @@ def load_seed_survey(official: User) -> Consultation:
             if option.kind == OptionKind.NONE_OF_THESE:
                 option.label_fr, option.label_nl, option.label_en = NONE_OF_THESE_RESPONSES
     _import_seed_answers(consultation, loaded)
+    service.rebuild_tallies(consultation)
     # 2018 is long past: nobody is to be told about it now.
     consultation.announced_at = opens
     consultation.results_announced_at = closes

@@ -34,6 +34,7 @@ from participation.models.consultations import (  # noqa: E402
     ConsultationParticipation,
     ConsultationQuestion,
     ConsultationResponse,
+    ConsultationTally,
     ConsultationTextAnswer,
 )
 
@@ -45,6 +46,7 @@ __all__ += [
     "ConsultationParticipation",
     "ConsultationQuestion",
     "ConsultationResponse",
+    "ConsultationTally",
     "ConsultationTextAnswer",
 ]
 __all__ += ["OutboxMessage"]

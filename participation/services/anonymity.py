@@ -34,7 +34,12 @@ from participation.models import Consultation
 from participation.models.base import utcnow
 
 SHUFFLE_EVERY = timedelta(minutes=10)
-TABLES = ("consultation_responses", "consultation_answers", "consultation_text_answers")
+TABLES = (
+    "consultation_responses",
+    "consultation_answers",
+    "consultation_text_answers",
+    "consultation_tallies",
+)
 
 
 def shuffle_needed() -> bool:
@@ -75,6 +80,8 @@ def shuffle(consultation_id: int) -> int:
         "INSERT INTO consultation_responses SELECT * FROM shuffle_responses ORDER BY random()",
         "INSERT INTO consultation_answers SELECT * FROM shuffle_answers ORDER BY random()",
         "INSERT INTO consultation_text_answers SELECT * FROM shuffle_texts ORDER BY random()",
+        # The tallies keep the transaction of the last answer that moved them.
+        "UPDATE consultation_tallies SET count = count WHERE consultation_id = :c",
     ]
     for statement in statements:
         db.session.execute(text(statement), params if ":c" in statement else {})

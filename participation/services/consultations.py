@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import distinct, func, select, update
+from sqlalchemy import delete, distinct, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -32,6 +32,7 @@ from participation.models import (
     ConsultationParticipation,
     ConsultationQuestion,
     ConsultationResponse,
+    ConsultationTally,
     ConsultationTextAnswer,
     Municipality,
 )
@@ -592,8 +593,101 @@ def answer_consultation(
         .values(respondent_count=Consultation.respondent_count + 1)
         .execution_options(synchronize_session=False)
     )
+    # After the consultation's row: answers to one consultation take their turn.
+    _count(consultation.id, user.municipality_id, parsed)
     db.session.flush()
     return response
+
+
+TallyKey = tuple[int, int, int, int, int]  # question, municipality, option, value, rank
+
+
+def _count(consultation_id: int, municipality_id: int | None, parsed: ParsedAnswers) -> None:
+    """Add one respondent's answers to the tallies: one statement."""
+    m = municipality_id or 0
+    keys: dict[TallyKey, int] = defaultdict(int)
+    for q, o, r in parsed.choices:
+        keys[(q, m, o, 0, r or 0)] += 1
+    for q, v in parsed.values:
+        keys[(q, m, 0, v, 0)] += 1
+    for q in {q for q, _o, _r in parsed.choices} | {q for q, _v in parsed.values}:
+        keys[(q, m, 0, 0, 0)] += 1
+    _add_tallies(consultation_id, keys)
+
+
+def _add_tallies(consultation_id: int, keys: Mapping[TallyKey, int]) -> None:
+    if not keys:
+        return
+    rows = [
+        {
+            "consultation_id": consultation_id,
+            "question_id": q,
+            "municipality_id": m,
+            "option_id": o,
+            "value": v,
+            "rank": r,
+            "count": n,
+        }
+        for (q, m, o, v, r), n in sorted(keys.items())  # one lock order for everyone
+    ]
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = module.insert(ConsultationTally).values(rows)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[
+                "consultation_id",
+                "question_id",
+                "municipality_id",
+                "option_id",
+                "value",
+                "rank",
+            ],
+            set_={"count": ConsultationTally.count + statement.excluded.count},
+        )
+    )
+
+
+def rebuild_tallies(consultation: Consultation) -> None:
+    """Count the tallies again from the answers (imported answers, a check): the
+    GROUP BY queries the tallies save the results page. Flushes."""
+    db.session.execute(
+        delete(ConsultationTally).where(ConsultationTally.consultation_id == consultation.id)
+    )
+    place = func.coalesce(ConsultationResponse.municipality_id, 0)
+    keys: dict[TallyKey, int] = {}
+    base = (
+        select()
+        .select_from(ConsultationAnswer)
+        .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
+        .where(ConsultationResponse.consultation_id == consultation.id)
+    )
+    for q, m, n in db.session.execute(
+        base.add_columns(
+            ConsultationAnswer.question_id,
+            place,
+            func.count(distinct(ConsultationAnswer.response_id)),
+        ).group_by(ConsultationAnswer.question_id, place)
+    ):
+        keys[(q, m, 0, 0, 0)] = n
+    for q, m, o, v, r, n in db.session.execute(
+        base.add_columns(
+            ConsultationAnswer.question_id,
+            place,
+            func.coalesce(ConsultationAnswer.option_id, 0),
+            func.coalesce(ConsultationAnswer.value, 0),
+            func.coalesce(ConsultationAnswer.rank, 0),
+            func.count(),
+        ).group_by(
+            ConsultationAnswer.question_id,
+            place,
+            ConsultationAnswer.option_id,
+            ConsultationAnswer.value,
+            ConsultationAnswer.rank,
+        )
+    ):
+        keys[(q, m, o, v, r)] = n
+    _add_tallies(consultation.id, keys)
+    db.session.flush()
 
 
 def _insert_participation(consultation_id: int, user_id: int) -> bool:
@@ -741,51 +835,30 @@ class Results:
 
 
 def _tallies(
-    ids: list[int],
+    consultation_id: int,
 ) -> tuple[
     dict[tuple[int | None, int], int],
     dict[tuple[int | None, int, int | None, int | None, int | None], int],
 ]:
-    """Two GROUP BY queries over the answers, by the respondent's municipality: how
-    many respondents answered each question, and how often each (option, value,
-    rank) was given. A few hundred rows whatever the number of answers."""
-    if not ids:
-        return {}, {}
-    answered = {
-        (m, q): n
-        for m, q, n in db.session.execute(
-            select(
-                ConsultationResponse.municipality_id,
-                ConsultationAnswer.question_id,
-                func.count(distinct(ConsultationAnswer.response_id)),
-            )
-            .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
-            .where(ConsultationAnswer.question_id.in_(ids))
-            .group_by(ConsultationResponse.municipality_id, ConsultationAnswer.question_id)
-        )
-    }
-    counts = {
-        (m, q, o, v, r): c
-        for m, q, o, v, r, c in db.session.execute(
-            select(
-                ConsultationResponse.municipality_id,
-                ConsultationAnswer.question_id,
-                ConsultationAnswer.option_id,
-                ConsultationAnswer.value,
-                ConsultationAnswer.rank,
-                func.count(),
-            )
-            .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
-            .where(ConsultationAnswer.question_id.in_(ids))
-            .group_by(
-                ConsultationResponse.municipality_id,
-                ConsultationAnswer.question_id,
-                ConsultationAnswer.option_id,
-                ConsultationAnswer.value,
-                ConsultationAnswer.rank,
-            )
-        )
-    }
+    """The stored tallies (one query, a few hundred rows whatever the number of
+    answers), by the respondent's municipality: how many respondents answered each
+    question, and how often each (option, value, rank) was given."""
+    answered: dict[tuple[int | None, int], int] = {}
+    counts: dict[tuple[int | None, int, int | None, int | None, int | None], int] = {}
+    for q, m, o, v, r, n in db.session.execute(
+        select(
+            ConsultationTally.question_id,
+            ConsultationTally.municipality_id,
+            ConsultationTally.option_id,
+            ConsultationTally.value,
+            ConsultationTally.rank,
+            ConsultationTally.count,
+        ).where(ConsultationTally.consultation_id == consultation_id)
+    ):
+        if not (o or v or r):
+            answered[(m or None, q)] = n
+        else:
+            counts[(m or None, q, o or None, v or None, r or None)] = n
     return answered, counts
 
 
@@ -795,7 +868,7 @@ def results(consultation: Consultation, language: str, with_texts: bool = True) 
     most (counted by the database, never one row per answer)."""
     questions = questions_of(consultation)
     ids = [q.id for q in questions]
-    answered_by, counts_by = _tallies([q.id for q in questions if q.kind != QuestionKind.FREE_TEXT])
+    answered_by, counts_by = _tallies(consultation.id)
     per_question_n: dict[int, int] = defaultdict(int)
     for (_m, q), n in answered_by.items():
         per_question_n[q] += n
