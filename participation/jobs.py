@@ -568,11 +568,38 @@ def _announce_budget_votes() -> None:
         db.session.rollback()
 
 
+def announce(app: Flask) -> int:
+    """Announce the consultations that opened or closed (services/announcements.py)
+    in a transaction of its own; committing dispatches the emails it queued. Then
+    rewrite the anonymous answers that arrived since the last time in random order
+    (services/anonymity.py, PostgreSQL). Returns how many notifications were
+    written. Never raises: errors are logged."""
+    from participation.services import anonymity
+    from participation.services.announcements import announce_due
+
+    told = 0
+    try:
+        with app.app_context():
+            told = announce_due().told
+            db.session.commit()
+    except Exception:  # noqa: BLE001 - the next poll tries again
+        app.logger.exception("Consultations: announcing failed; will retry at the next poll")
+    try:
+        with app.app_context():
+            if anonymity.shuffle_due():
+                anonymity.vacuum()
+    except Exception:  # noqa: BLE001 - the next poll tries again
+        app.logger.exception("Consultations: shuffling answers failed; will retry")
+    return told
+
+
 def _poll(app: Flask, stop: threading.Event, interval: float) -> None:
-    """Every `interval` seconds, queue a delivery job if messages are due, so
-    that rows written while Redis was down, or waiting for a retry, are sent."""
+    """Every `interval` seconds, announce the consultations that opened or closed,
+    and queue a delivery job if messages are due, so that rows written while Redis
+    was down, or waiting for a retry, are sent."""
     while not stop.wait(interval):
         try:
+            announce(app)
             with app.app_context():
                 due = due_count()
                 _announce_budget_votes()
@@ -597,6 +624,7 @@ def worker_command(burst: bool, poll: float | None) -> None:
             "response; `flask jobs drain` sends what is waiting now."
         )
     queue = job_queue(app)
+    announce(app)  # consultations that opened or closed while no worker ran
     enqueue_delivery(app)  # whatever was waiting before this worker started
     stop = threading.Event()
     interval = poll or app.config["OUTBOX_POLL_SECONDS"]
@@ -611,8 +639,12 @@ def worker_command(burst: bool, poll: float | None) -> None:
 
 @jobs.command("drain")
 def drain_command() -> None:
-    """Send every message that is due now, in this process (no Redis needed)."""
+    """Announce the consultations that opened or closed, then send every message that
+    is due now, in this process (no Redis needed; run it from cron without a worker)."""
     app = current_app._get_current_object()
+    told = announce(app)
+    if told:
+        click.echo(f"Told {told} resident(s) about consultations.")
     sent = deliver_due(app)
     click.echo(f"Sent {sent} message(s); {due_count()} still due.")
 

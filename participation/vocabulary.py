@@ -311,6 +311,8 @@ class EmailGroup(Vocabulary):
     BUDGETS = "budgets"
     # Opt-in: only those who ticked it are told (in the app and by email).
     BUDGET_VOTING = "budget_voting"
+    NEW_CONSULTATIONS = "new_consultations"
+    CONSULTATION_RESULTS = "consultation_results"
 
     @classmethod
     def _labels(cls):
@@ -318,7 +320,7 @@ class EmailGroup(Vocabulary):
 
     @property
     def default(self) -> bool:
-        """Whether a user who never chose gets this group (everything but the opt-ins)."""
+        """On for someone who never chose, except the opt-in groups."""
         return self not in OPT_IN_GROUPS
 
 
@@ -333,8 +335,13 @@ _GROUP_LABELS = {
         "Participatory budgets: the results of rounds I voted in, my ideas that became projects"
     ),
     EmailGroup.BUDGET_VOTING: _l("Tell me when voting opens in a participatory budget"),
+    EmailGroup.NEW_CONSULTATIONS: _l(
+        "New consultations I can answer (off unless you switch it on; also in the app)"
+    ),
+    EmailGroup.CONSULTATION_RESULTS: _l("Results of consultations I answered"),
 }
-OPT_IN_GROUPS = frozenset({EmailGroup.BUDGET_VOTING})
+# Nobody is told about these until they ask: a new consultation goes to many people.
+OPT_IN_GROUPS = frozenset({EmailGroup.NEW_CONSULTATIONS, EmailGroup.BUDGET_VOTING})
 
 
 class NotificationKind(Vocabulary):
@@ -352,6 +359,8 @@ class NotificationKind(Vocabulary):
     SUPPORTED_IDEA_BECAME_PROJECT = "supported_idea_became_project"
     BUDGET_VOTING_OPEN = "budget_voting_open"
     BUDGET_RESULTS = "budget_results"
+    CONSULTATION_OPENED = "consultation_opened"
+    CONSULTATION_RESULTS = "consultation_results"
 
     @classmethod
     def _labels(cls):
@@ -378,6 +387,8 @@ _NOTIFICATION_LABELS = {
     ),
     NotificationKind.BUDGET_VOTING_OPEN: _l("Voting is open in a participatory budget"),
     NotificationKind.BUDGET_RESULTS: _l("The results of a participatory budget are published"),
+    NotificationKind.CONSULTATION_OPENED: _l("A new consultation is open"),
+    NotificationKind.CONSULTATION_RESULTS: _l("The results of a consultation you answered"),
 }
 # IDEA_DUPLICATE is "moderation" for the author, "supported" for supporters.
 _NOTIFICATION_GROUPS = {
@@ -393,7 +404,13 @@ _NOTIFICATION_GROUPS = {
     NotificationKind.SUPPORTED_IDEA_BECAME_PROJECT: EmailGroup.BUDGETS,
     NotificationKind.BUDGET_VOTING_OPEN: EmailGroup.BUDGET_VOTING,
     NotificationKind.BUDGET_RESULTS: EmailGroup.BUDGETS,
+    NotificationKind.CONSULTATION_OPENED: EmailGroup.NEW_CONSULTATIONS,
+    NotificationKind.CONSULTATION_RESULTS: EmailGroup.CONSULTATION_RESULTS,
 }
+# Notifications about a consultation (data: consultation_id and its titles), not an idea.
+CONSULTATION_NOTIFICATIONS = frozenset(
+    {NotificationKind.CONSULTATION_OPENED, NotificationKind.CONSULTATION_RESULTS}
+)
 
 
 # --- Participatory budgeting ---------------------------------------------------------

@@ -420,10 +420,9 @@ def test_rows_after_real_answers_cannot_be_told_apart(app, official, make_user):
             # WITHOUT ROWID: the table's own order is its random key, not the arrival.
             stored = list(db.session.scalars(text("SELECT id FROM consultation_responses")))
             assert stored == by_id
-        # KNOWN LIMIT, PostgreSQL: the heap keeps rows in arrival order (ctid) and
-        # stamps them with their transaction (xmin), on both sides; someone with
-        # superuser access to the live database could still line them up. Only
-        # the application's data is proven unlinkable here (see the report).
+        # PostgreSQL: the heap keeps rows in arrival order (ctid) and stamps them
+        # with their transaction (xmin) until the worker's shuffle rewrites them
+        # (services/anonymity.py, tests/test_consultations_shuffle.py).
         # The day an answer was given is not stored either.
         for table in ANONYMOUS_TABLES:
             row = db.session.execute(text(f"SELECT * FROM {table} LIMIT 1")).mappings().first()
@@ -494,3 +493,40 @@ def test_results_in_percentages_with_small_cells_folded(app, official, make_user
         assert result.suppressed == 5
         group = result.groups[0]
         assert group.percents[single["id"]][single["options"][0]] == 60
+
+
+def test_stored_tallies_match_a_count_of_the_answers(app, official, make_user):
+    """The results page reads counters moved by each answer; counting the answers
+    again gives the same numbers, municipality by municipality."""
+    from participation.models import ConsultationTally
+
+    cid = make_consultation(app, official, visibility="live")
+    questions = question_ids(app, cid)
+    places = _municipality_ids(app, 2) + [None]
+    for i in range(12):
+        user = make_user()
+        _set_municipality(app, user.id, places[i % 3])
+        _answer(app, user.id, cid, full_answer(questions, pick=i, text="x" if i % 2 else ""))
+
+    def snapshot():
+        return sorted(
+            db.session.execute(
+                select(
+                    ConsultationTally.question_id,
+                    ConsultationTally.municipality_id,
+                    ConsultationTally.option_id,
+                    ConsultationTally.value,
+                    ConsultationTally.rank,
+                    ConsultationTally.count,
+                ).where(ConsultationTally.consultation_id == cid)
+            ).all()
+        )
+
+    with app.app_context():
+        stored = snapshot()
+        assert stored
+        service.rebuild_tallies(db.session.get(Consultation, cid))
+        db.session.commit()
+        assert snapshot() == stored
+        outcome = service.results(db.session.get(Consultation, cid), "en")
+        assert [q.n for q in outcome.questions[:4]] == [12, 12, 12, 12]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.models import Consultation, ConsultationParticipation, User
 from participation.services import consultations as service
-from participation.vocabulary import Denial
+from participation.vocabulary import ConsultationEventKind, Denial, TextAnswerStatus
 from tests.factories_consultations import close, full_answer, make_consultation, question_ids
 from tests.pages import html, translated
 
@@ -172,6 +172,11 @@ def test_bad_answers_get_400_with_message_and_typed_kept(
     body = html(response)
     if message:
         assert translated(app, "fr", message) in body
+    if case == "too_many":
+        assert "Veuillez choisir au plus 2 options." in body
+    if case == "huge_text":
+        assert "100000" in body.replace("\u202f", "").replace("\u00a0", "")  # its length
+        assert f'value="{multiple["options"][0]}" checked' in body  # the rest is kept
     assert 'aria-invalid="true"' in body
     if case != "huge_text":
         assert "Mon idée à moi" in body  # the free text typed is kept
@@ -182,7 +187,9 @@ def test_bad_answers_get_400_with_message_and_typed_kept(
         assert db.session.scalar(select(db.func.count(ConsultationParticipation.id))) == 0
 
 
-def test_closed_and_upcoming_consultations_refuse_answers(app, client, make_user, login, official):
+def test_closed_and_upcoming_consultations_refuse_answers(
+    app, client, make_client, make_user, login, official
+):
     closed = make_consultation(app, official)
     questions = question_ids(app, closed)
     close(app, closed)
@@ -192,6 +199,16 @@ def test_closed_and_upcoming_consultations_refuse_answers(app, client, make_user
     assert response.status_code == 403
     assert translated(app, "fr", Denial.CONSULTATION_CLOSED.lazy_label._args[0]) in html(response)
     assert client.get(f"/fr/consultations/{upcoming}").status_code == 404
+    # An official previewing it (a forged or early post) is told why answering waits.
+    client = make_client()
+    login(client, official)
+    early = client.submit(
+        f"/fr/consultations/{upcoming}",
+        full_answer(question_ids(app, upcoming)),
+        page="/fr/consultations/new",
+    )
+    assert early.status_code == 403
+    assert translated(app, "fr", Denial.CONSULTATION_NOT_OPEN.lazy_label._args[0]) in html(early)
 
 
 def test_missing_csrf_is_refused(app, client, make_user, login, open_consultation):
@@ -295,3 +312,91 @@ def test_privacy_notice_and_form_explain_anonymity(
     assert translated(app, "fr", "Consultations: anonymous answers") in about
     _citizen(client, make_user, login, language="fr")
     assert 'id="anonymity-note"' in html(client.get(f"/fr/consultations/{cid}"))
+
+
+# --- The home page block ----------------------------------------------------------------
+
+
+def test_the_home_page_shows_the_open_consultations_in_a_fixed_number_of_queries(
+    app, client, official, count_queries
+):
+    from tests.factories_consultations import QUESTIONS
+
+    page = client.get("/nl/")
+    assert page.status_code == 200
+    assert 'id="consultations-heading"' not in html(page)  # none open: no block
+    with count_queries() as none_open:
+        client.get("/nl/")
+    opened = make_consultation(app, official, questions=QUESTIONS[:1])
+    upcoming = make_consultation(app, official, state="upcoming", questions=QUESTIONS[:1])
+    closed = make_consultation(app, official, questions=QUESTIONS[:1])
+    close(app, closed)
+    page = html(client.get("/nl/"))
+    block = page.split('id="consultations-heading"')[1].split("</section>")[0]
+    assert "Is uw gemeente slim?" in block
+    assert f'href="/nl/consultations/{opened}"' in block
+    for hidden in (upcoming, closed):
+        assert f"/nl/consultations/{hidden}" not in block
+    for _ in range(4):
+        make_consultation(app, official, questions=QUESTIONS[:1])
+    with count_queries() as many_open:
+        page = html(client.get("/nl/"))
+    # Three shown at most, closing soonest first; one query for the block.
+    assert page.split('id="consultations-heading"')[1].count('class="home-consultation"') == 3
+    assert none_open.count == many_open.count == 4, many_open.statements
+
+
+def test_free_text_answers_wait_in_the_main_moderation_queue(
+    app, make_client, make_user, login, official, count_queries
+):
+    """Moderators decide about free-text answers where they decide about ideas; the
+    queue shows the answer, its question and consultation, and nothing of who wrote it."""
+    from participation.models import ConsultationEvent, ConsultationTextAnswer
+
+    cid = make_consultation(app, official, visibility="live")
+    questions = question_ids(app, cid)
+    author = make_user(display_name="Zoë Unique-Author")
+    with app.app_context():
+        db.session.get(User, author.id).municipality_id = 5
+        db.session.commit()
+    citizen = make_client()
+    login(citizen, author)
+    written = full_answer(questions, text="Plus de <i>bancs</i> au parc")
+    assert citizen.submit(f"/en/consultations/{cid}", written).status_code == 302
+    moderator = make_client()
+    mod = make_user(role="moderator")
+    login(moderator, mod)
+    with count_queries() as one:
+        page = moderator.get("/en/moderation/")
+    body = html(page)
+    section = body.split('id="texts-heading"')[1].split("</section>")[0]
+    assert "Plus de &lt;i&gt;bancs&lt;/i&gt; au parc" in section
+    assert "Anything else?" in section  # its question
+    assert "Is your municipality smart?" in section  # its consultation
+    with app.app_context():
+        text_row = db.session.scalars(select(ConsultationTextAnswer)).one()
+        municipality = db.session.get(User, author.id).municipality.name("en")
+    # Nothing that names or places the respondent, not even the response's id.
+    for secret in ("Zoë", "Unique-Author", author.email, text_row.response_id, municipality):
+        assert secret not in body
+    # A second pending answer costs no query.
+    other = make_client()
+    _citizen(other, make_user, login)
+    other.submit(f"/en/consultations/{cid}", full_answer(questions, text="Des arbres"))
+    with count_queries() as two:
+        assert moderator.get("/en/moderation/").status_code == 200
+    assert one.count == two.count
+    # Approve it from the queue: back to the queue, published, logged.
+    action = f"/en/consultations/{cid}/texts/{text_row.id}"
+    assert action in section
+    done = moderator.submit(action, {"action": "approve", "back": "queue"}, page="/en/moderation/")
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith("/en/moderation/#texts-heading")
+    with app.app_context():
+        decided = db.session.get(ConsultationTextAnswer, text_row.id)
+        assert decided.status == TextAnswerStatus.APPROVED
+        approved = ConsultationEvent.kind == ConsultationEventKind.APPROVE_TEXT
+        event = db.session.scalars(select(ConsultationEvent).where(approved)).one()
+        assert event.actor_id == mod.id and event.details == {"text_id": text_row.id}
+    assert "Plus de" not in html(moderator.get("/en/moderation/")).split('id="texts-heading"')[1]
+    assert "Plus de &lt;i&gt;bancs" in html(moderator.get(f"/en/consultations/{cid}/results"))

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from participation.extensions import db
 from participation.models import EmailPreference, Idea, Notification, User
 from participation.services import notifications as service
-from participation.vocabulary import NotificationKind
+from participation.vocabulary import CONSULTATION_NOTIFICATIONS, NotificationKind
 
 
 def notify(app, recipient, kind, idea=None, commit=True, **data):
@@ -54,7 +54,8 @@ SAMPLE_DATA = {
 def test_every_kind_gives_a_text_and_html_email_with_an_unsubscribe_link(
     app, make_user, make_idea, mailbox
 ):
-    assert set(SAMPLE_DATA) == set(NotificationKind.values())
+    # The consultation kinds have no idea: tests/test_consultations_news.py sends them.
+    assert set(SAMPLE_DATA) == set(NotificationKind.values()) - CONSULTATION_NOTIFICATIONS
     author = make_user()
     idea = make_idea(author=author, title="Trees <em>everywhere</em>")
     for kind, data in SAMPLE_DATA.items():
@@ -127,8 +128,9 @@ def test_preferences_switch_emails_off_but_keep_in_app(
     idea = make_idea(author=author)
     login(client, author)
     html = client.get("/en/notifications/preferences").get_data(as_text=True)
-    # Every group but the opt-in one (voting opens in a budget round).
-    assert len(re.findall(r"<input checked[^>]*type=\"checkbox\"", html)) == 5
+    # Every group on, except the opt-in ones (new consultations, voting opens
+    # in a budget round).
+    assert len(re.findall(r"<input checked[^>]*type=\"checkbox\"", html)) == 6
     response = client.submit(
         "/en/notifications/preferences",
         {"responses": "y", "comments": "y", "supported": "y"},  # moderation off

@@ -51,7 +51,8 @@ def question_chart(result: QuestionResult, language: str) -> bytes | None:
         labels[-1] = f"5 · {_short(question.high_label(language), 30)}"
         values = [p for _v, _c, p in result.scale]
     else:
-        labels = [_short(o.option.label(language)) for o in result.options]
+        # Short labels leave the bars room; the table beside gives each one in full.
+        labels = [_short(o.option.label(language), 30) for o in result.options]
         values = [o.percent for o in result.options]
     chart = pygal.HorizontalBar(
         style=STYLE,
@@ -63,6 +64,7 @@ def question_chart(result: QuestionResult, language: str) -> bytes | None:
         # The language's own pattern: "45 %" with a no-break space in French.
         value_formatter=lambda v: format_percent(v / 100, locale=language),
         range=(0, 100),
+        y_labels=[0, 25, 50, 75, 100],  # the value axis: five labels that never overlap
         show_y_guides=False,
         truncate_label=-1,
         margin_left=10,

@@ -347,4 +347,6 @@ def moderate_text(consultation_id: int, text_id: str):
         else _("The answer stays unpublished."),
         "success",
     )
+    if request.form.get("back") == "queue":  # sent from the main moderation queue
+        return redirect(url_for("moderation.queue") + "#texts-heading")
     return redirect(url_for("consultations.texts", consultation_id=consultation_id))

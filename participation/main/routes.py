@@ -9,10 +9,13 @@ from participation.i18n import PREFIX, preferred_language
 from participation.main import bp
 from participation.permissions import COMMENT_EDIT_MINUTES
 from participation.services import browse
+from participation.services import consultations as consultation_service
 from participation.services.privacy import retention_periods
 from participation.vocabulary import OfficialStatus, Reason
 
 HOME_LIST_SIZE = 5
+# Open consultations shown on the home page, closing soonest first.
+HOME_CONSULTATIONS = 3
 
 
 @bp.route("/")
@@ -25,10 +28,11 @@ def root():
 
 @bp.route(f"{PREFIX}/")
 def home():
-    """The challenges with their counts, the most supported and the newest ideas
-    (three queries whatever the data)."""
+    """The open consultations, the challenges with their counts, the most supported
+    and the newest ideas (four queries whatever the data)."""
     return render_template(
         "main/home.html",
+        consultations=consultation_service.open_consultations(HOME_CONSULTATIONS),
         challenges=browse.challenge_summaries(),
         most_supported=browse.most_supported(HOME_LIST_SIZE),
         newest=browse.newest(HOME_LIST_SIZE),

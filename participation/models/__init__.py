@@ -35,6 +35,7 @@ from participation.models.consultations import (  # noqa: E402
     ConsultationParticipation,
     ConsultationQuestion,
     ConsultationResponse,
+    ConsultationTally,
     ConsultationTextAnswer,
 )
 
@@ -46,6 +47,7 @@ __all__ += [
     "ConsultationParticipation",
     "ConsultationQuestion",
     "ConsultationResponse",
+    "ConsultationTally",
     "ConsultationTextAnswer",
 ]
 __all__ += ["OutboxMessage"]

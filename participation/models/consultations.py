@@ -26,6 +26,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -95,6 +96,14 @@ class Consultation(db.Model):
     # Moved with UPDATE ... SET respondent_count = respondent_count + 1. Above zero,
     # the questions are locked: only the closing date can move.
     respondent_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Set once by services.consultations.announce_due(): residents who opted in were
+    # told it opened; participants were told its results are published.
+    announced_at: Mapped[datetime | None] = mapped_column(DateTime)
+    results_announced_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # PostgreSQL: the anonymous rows were last rewritten in random order then, when
+    # there were this many respondents (services/anonymity.py).
+    shuffled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    shuffled_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
     questions: Mapped[list[ConsultationQuestion]] = relationship(
@@ -225,7 +234,15 @@ class ConsultationResponse(db.Model):
     """One respondent's anonymous answers: no user, no participation, no time."""
 
     __tablename__ = "consultation_responses"
-    __table_args__ = (_ANONYMOUS,)
+    __table_args__ = (
+        # Respondents per municipality (the breakdown's sizes) from the index alone.
+        Index(
+            "ix_consultation_responses_consultation_id_municipality_id",
+            "consultation_id",
+            "municipality_id",
+        ),  # fmt: skip
+        _ANONYMOUS,
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
     consultation_id: Mapped[int] = mapped_column(
@@ -276,6 +293,40 @@ class ConsultationTextAnswer(db.Model):
     )
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default=TextAnswerStatus.PENDING, index=True)
+
+
+class ConsultationTally(db.Model):
+    """Counters the results page reads instead of counting every answer: how many
+    respondents from a municipality chose an option (with a rank) or a scale value,
+    and, on the row whose option, value and rank are 0, how many answered the
+    question. Moved by answer_consultation() in the same transaction with
+    INSERT ... ON CONFLICT DO UPDATE SET count = count + n. 0 means none (municipality,
+    option, value, rank), so that the unique key has no NULL."""
+
+    __tablename__ = "consultation_tallies"
+    __table_args__ = (
+        UniqueConstraint(
+            "consultation_id",
+            "question_id",
+            "municipality_id",
+            "option_id",
+            "value",
+            "rank",
+            name="uq_consultation_tallies_key",
+        ),
+        CheckConstraint("count >= 0", name="count"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_questions.id", ondelete="CASCADE"), index=True
+    )
+    municipality_id: Mapped[int] = mapped_column(Integer, default=0)
+    option_id: Mapped[int] = mapped_column(Integer, default=0)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ConsultationEvent(db.Model):

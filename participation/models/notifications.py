@@ -24,6 +24,7 @@ from participation.extensions import db
 from participation.models.accounts import User
 from participation.models.base import utcnow
 from participation.models.ideas import Idea
+from participation.vocabulary import EmailGroup
 
 
 def unread_count_of_user() -> Any:
@@ -87,9 +88,14 @@ class EmailPreference(db.Model):
     budgets: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Opt-in: voting opens in a budget round (no row: not told).
     budget_voting: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # New consultations I can answer: opt-in (vocabulary.OPT_IN_GROUPS), also in the app.
+    new_consultations: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Results of consultations I answered.
+    consultation_results: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     def allows(self, group: str) -> bool:
-        from participation.vocabulary import EmailGroup
-
-        return bool(getattr(self, group, EmailGroup(group).default))
+        value = getattr(self, group, None)
+        if value is None:
+            return EmailGroup(group).default
+        return bool(value)

@@ -35,6 +35,7 @@ from participation.permissions import (
 )
 from participation.security import render_error
 from participation.services import DomainError
+from participation.services import consultations as consultation_service
 from participation.services import moderation as service
 from participation.services import reports as report_service
 from participation.templating import format_datetime
@@ -83,11 +84,14 @@ def queue():
     )
     revisions = service.revision_counts([idea.id for idea in pending.items])
     reported = service.reported_items()
+    texts, texts_total = consultation_service.pending_texts_queue()
     return render_template(
         "moderation/queue.html",
         pending=pending,
         revisions=revisions,
         reported=reported,
+        texts=texts,
+        texts_total=texts_total,
         approve_form=ActionForm(),
     )
 

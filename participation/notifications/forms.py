@@ -18,6 +18,8 @@ class PreferencesForm(FlaskForm):
     supported = BooleanField(EmailGroup.SUPPORTED.lazy_label)
     budgets = BooleanField(EmailGroup.BUDGETS.lazy_label)
     budget_voting = BooleanField(EmailGroup.BUDGET_VOTING.lazy_label)
+    new_consultations = BooleanField(EmailGroup.NEW_CONSULTATIONS.lazy_label)
+    consultation_results = BooleanField(EmailGroup.CONSULTATION_RESULTS.lazy_label)
 
 
 class MarkReadForm(FlaskForm):

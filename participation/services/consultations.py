@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import distinct, func, select, update
+from sqlalchemy import delete, distinct, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -32,6 +32,7 @@ from participation.models import (
     ConsultationParticipation,
     ConsultationQuestion,
     ConsultationResponse,
+    ConsultationTally,
     ConsultationTextAnswer,
     Municipality,
 )
@@ -592,8 +593,101 @@ def answer_consultation(
         .values(respondent_count=Consultation.respondent_count + 1)
         .execution_options(synchronize_session=False)
     )
+    # After the consultation's row: answers to one consultation take their turn.
+    _count(consultation.id, user.municipality_id, parsed)
     db.session.flush()
     return response
+
+
+TallyKey = tuple[int, int, int, int, int]  # question, municipality, option, value, rank
+
+
+def _count(consultation_id: int, municipality_id: int | None, parsed: ParsedAnswers) -> None:
+    """Add one respondent's answers to the tallies: one statement."""
+    m = municipality_id or 0
+    keys: dict[TallyKey, int] = defaultdict(int)
+    for q, o, r in parsed.choices:
+        keys[(q, m, o, 0, r or 0)] += 1
+    for q, v in parsed.values:
+        keys[(q, m, 0, v, 0)] += 1
+    for q in {q for q, _o, _r in parsed.choices} | {q for q, _v in parsed.values}:
+        keys[(q, m, 0, 0, 0)] += 1
+    _add_tallies(consultation_id, keys)
+
+
+def _add_tallies(consultation_id: int, keys: Mapping[TallyKey, int]) -> None:
+    if not keys:
+        return
+    rows = [
+        {
+            "consultation_id": consultation_id,
+            "question_id": q,
+            "municipality_id": m,
+            "option_id": o,
+            "value": v,
+            "rank": r,
+            "count": n,
+        }
+        for (q, m, o, v, r), n in sorted(keys.items())  # one lock order for everyone
+    ]
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = module.insert(ConsultationTally).values(rows)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[
+                "consultation_id",
+                "question_id",
+                "municipality_id",
+                "option_id",
+                "value",
+                "rank",
+            ],
+            set_={"count": ConsultationTally.count + statement.excluded.count},
+        )
+    )
+
+
+def rebuild_tallies(consultation: Consultation) -> None:
+    """Count the tallies again from the answers (imported answers, a check): the
+    GROUP BY queries the tallies save the results page. Flushes."""
+    db.session.execute(
+        delete(ConsultationTally).where(ConsultationTally.consultation_id == consultation.id)
+    )
+    place = func.coalesce(ConsultationResponse.municipality_id, 0)
+    keys: dict[TallyKey, int] = {}
+    base = (
+        select()
+        .select_from(ConsultationAnswer)
+        .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
+        .where(ConsultationResponse.consultation_id == consultation.id)
+    )
+    for q, m, n in db.session.execute(
+        base.add_columns(
+            ConsultationAnswer.question_id,
+            place,
+            func.count(distinct(ConsultationAnswer.response_id)),
+        ).group_by(ConsultationAnswer.question_id, place)
+    ):
+        keys[(q, m, 0, 0, 0)] = n
+    for q, m, o, v, r, n in db.session.execute(
+        base.add_columns(
+            ConsultationAnswer.question_id,
+            place,
+            func.coalesce(ConsultationAnswer.option_id, 0),
+            func.coalesce(ConsultationAnswer.value, 0),
+            func.coalesce(ConsultationAnswer.rank, 0),
+            func.count(),
+        ).group_by(
+            ConsultationAnswer.question_id,
+            place,
+            ConsultationAnswer.option_id,
+            ConsultationAnswer.value,
+            ConsultationAnswer.rank,
+        )
+    ):
+        keys[(q, m, o, v, r)] = n
+    _add_tallies(consultation.id, keys)
+    db.session.flush()
 
 
 def _insert_participation(consultation_id: int, user_id: int) -> bool:
@@ -634,6 +728,40 @@ def pending_texts(consultation: Consultation) -> list[ConsultationTextAnswer]:
             .order_by(ConsultationTextAnswer.id)
         ).all()
     )
+
+
+@dataclass
+class PendingText:
+    """A free-text answer waiting in the moderation queue, with what it answers.
+    Nothing about who wrote it or when: there is nothing to show."""
+
+    text: ConsultationTextAnswer
+    question: ConsultationQuestion
+    consultation: Consultation
+
+
+QUEUE_TEXTS = 50
+
+
+def pending_texts_queue(limit: int = QUEUE_TEXTS) -> tuple[list[PendingText], int]:
+    """For the main moderation queue: up to `limit` free-text answers waiting, from
+    every consultation, with their question and consultation, and how many wait in
+    all. One query. Ordered by their random ids: no order of arrival."""
+    rows = db.session.execute(
+        select(
+            ConsultationTextAnswer,
+            ConsultationQuestion,
+            Consultation,
+            func.count().over().label("total"),
+        )
+        .join(ConsultationQuestion, ConsultationQuestion.id == ConsultationTextAnswer.question_id)
+        .join(Consultation, Consultation.id == ConsultationQuestion.consultation_id)
+        .where(ConsultationTextAnswer.status == TextAnswerStatus.PENDING)
+        .order_by(ConsultationTextAnswer.id)
+        .limit(limit)
+    ).all()
+    total = rows[0].total if rows else 0
+    return [PendingText(r[0], r[1], r[2]) for r in rows], total
 
 
 def moderate_text(
@@ -706,25 +834,47 @@ class Results:
     suppressed: int = 0
 
 
+def _tallies(
+    consultation_id: int,
+) -> tuple[
+    dict[tuple[int | None, int], int],
+    dict[tuple[int | None, int, int | None, int | None, int | None], int],
+]:
+    """The stored tallies (one query, a few hundred rows whatever the number of
+    answers), by the respondent's municipality: how many respondents answered each
+    question, and how often each (option, value, rank) was given."""
+    answered: dict[tuple[int | None, int], int] = {}
+    counts: dict[tuple[int | None, int, int | None, int | None, int | None], int] = {}
+    for q, m, o, v, r, n in db.session.execute(
+        select(
+            ConsultationTally.question_id,
+            ConsultationTally.municipality_id,
+            ConsultationTally.option_id,
+            ConsultationTally.value,
+            ConsultationTally.rank,
+            ConsultationTally.count,
+        ).where(ConsultationTally.consultation_id == consultation_id)
+    ):
+        if not (o or v or r):
+            answered[(m or None, q)] = n
+        else:
+            counts[(m or None, q, o or None, v or None, r or None)] = n
+    return answered, counts
+
+
 def results(consultation: Consultation, language: str, with_texts: bool = True) -> Results:
     """Every question's results and the municipal breakdown, in a fixed number of
-    queries whatever the number of answers."""
+    queries whatever the number of answers, each returning a few hundred rows at
+    most (counted by the database, never one row per answer)."""
     questions = questions_of(consultation)
     ids = [q.id for q in questions]
-    per_question_n = (
-        dict(
-            db.session.execute(
-                select(
-                    ConsultationAnswer.question_id,
-                    func.count(distinct(ConsultationAnswer.response_id)),
-                )
-                .where(ConsultationAnswer.question_id.in_(ids))
-                .group_by(ConsultationAnswer.question_id)
-            ).all()
-        )
-        if ids
-        else {}
-    )
+    answered_by, counts_by = _tallies(consultation.id)
+    per_question_n: dict[int, int] = defaultdict(int)
+    for (_m, q), n in answered_by.items():
+        per_question_n[q] += n
+    counts: dict[tuple[int, int | None, int | None, int | None], int] = defaultdict(int)
+    for (_m, q, o, v, r), c in counts_by.items():
+        counts[(q, o, v, r)] += c
     text_n = (
         dict(
             db.session.execute(
@@ -736,25 +886,6 @@ def results(consultation: Consultation, language: str, with_texts: bool = True) 
         if ids
         else {}
     )
-    counts: dict[tuple[int, int | None, int | None, int | None], int] = {}
-    if ids:
-        for q, o, v, r, c in db.session.execute(
-            select(
-                ConsultationAnswer.question_id,
-                ConsultationAnswer.option_id,
-                ConsultationAnswer.value,
-                ConsultationAnswer.rank,
-                func.count(),
-            )
-            .where(ConsultationAnswer.question_id.in_(ids))
-            .group_by(
-                ConsultationAnswer.question_id,
-                ConsultationAnswer.option_id,
-                ConsultationAnswer.value,
-                ConsultationAnswer.rank,
-            )
-        ):
-            counts[(q, o, v, r)] = c
     texts: dict[int, list[str]] = defaultdict(list)
     if with_texts and ids:
         for q, body in db.session.execute(
@@ -801,12 +932,16 @@ def results(consultation: Consultation, language: str, with_texts: bool = True) 
                     result.options.append(OptionResult(option, c, percent(c, n)))
         out.append(result)
 
-    groups, suppressed = _breakdown(consultation, questions, language)
+    groups, suppressed = _breakdown(consultation, questions, language, answered_by, counts_by)
     return Results(consultation, consultation.respondent_count, out, groups, suppressed)
 
 
 def _breakdown(
-    consultation: Consultation, questions: list[ConsultationQuestion], language: str
+    consultation: Consultation,
+    questions: list[ConsultationQuestion],
+    language: str,
+    answered_by: dict[tuple[int | None, int], int],
+    counts_by: dict[tuple[int | None, int, int | None, int | None, int | None], int],
 ) -> tuple[list[Group], int]:
     """Percentages per municipality. A municipality with fewer than SMALL_CELL
     respondents (and respondents who gave none) are folded into "Other
@@ -827,36 +962,21 @@ def _breakdown(
         return str(municipality_id) if municipality_id in shown else "other"
 
     ids = [q.id for q in questions if q.kind != QuestionKind.FREE_TEXT]
-    answered: dict[tuple[str, int], set[str]] = defaultdict(set)
-    tallies: dict[tuple[str, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     kinds = {q.id: q.kind for q in questions}
-    # One row per answer: (municipality, question, option, value, rank, response).
-    rows: Any = (
-        db.session.execute(
-            select(
-                ConsultationResponse.municipality_id,
-                ConsultationAnswer.question_id,
-                ConsultationAnswer.option_id,
-                ConsultationAnswer.value,
-                ConsultationAnswer.rank,
-                ConsultationAnswer.response_id,
-            )
-            .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
-            .where(ConsultationAnswer.question_id.in_(ids))
-        )
-        if ids
-        else []
-    )
-    for m, q, o, v, r, response_id in rows:
+    # A response has one municipality: the groups' respondents add up.
+    answered: dict[tuple[str, int], int] = defaultdict(int)
+    for (m, q), n in answered_by.items():
+        answered[(key(m), q)] += n
+    tallies: dict[tuple[str, int], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for (m, q, o, v, r), c in counts_by.items():
         k = (key(m), q)
-        answered[k].add(response_id)
-        if kinds[q] == QuestionKind.RANKING:
+        if kinds.get(q) == QuestionKind.RANKING:
             if r == 1 and o is not None:
-                tallies[k][o] += 1
+                tallies[k][o] += c
         else:
             choice = o if o is not None else v
             if choice is not None:
-                tallies[k][choice] += 1
+                tallies[k][choice] += c
 
     names = {
         m.id: m.name(language)
@@ -873,7 +993,7 @@ def _breakdown(
         suppressed = other_n
     for group in groups:
         for q in ids:
-            n = len(answered.get((group.key, q), ()))
+            n = answered.get((group.key, q), 0)
             group.percents[q] = {
                 choice: percent(c, n) for choice, c in tallies.get((group.key, q), {}).items()
             }

@@ -57,9 +57,31 @@ def email_group(kind: NotificationKind, recipient_id: int, idea: Any = None) -> 
     return kind.group
 
 
+def consultation_title(data: dict[str, Any] | None) -> str:
+    """A consultation notification's title in the current (or forced) locale: the
+    titles are kept in its data, so listing notifications loads no consultation."""
+    from participation.i18n import current_language
+
+    data = data or {}
+    for code in (current_language(), "fr", "nl"):
+        if data.get(f"title_{code}"):
+            return str(data[f"title_{code}"])
+    return ""
+
+
 def describe(kind: str, title: str, data: dict[str, Any] | None, for_author: bool = True) -> str:
     """One sentence telling what happened, in the current (or forced) locale."""
     data = data or {}
+    if kind == NotificationKind.CONSULTATION_OPENED:
+        return _(
+            "A new consultation is open to you: “%(title)s”. Your answers are anonymous.",
+            title=consultation_title(data),
+        )
+    if kind == NotificationKind.CONSULTATION_RESULTS:
+        return _(
+            "The results of the consultation “%(title)s”, which you answered, are published.",
+            title=consultation_title(data),
+        )
     if kind == NotificationKind.IDEA_APPROVED:
         return _("Your idea “%(title)s” has been approved and published.", title=title)
     if kind == NotificationKind.IDEA_REJECTED:
@@ -399,7 +421,17 @@ def _build_email(
         "idea": None,
         "original": None,
         "budget": budget_link(data, language),
+        "consultation": None,
     }
+    if data.get("consultation_id"):
+        endpoint = (
+            "consultations.results"
+            if kind == NotificationKind.CONSULTATION_RESULTS
+            else "consultations.detail"
+        )
+        links["consultation"] = external_url(
+            endpoint, consultation_id=data["consultation_id"], lang_code=language
+        )
     if idea is not None:
         links["idea"] = external_url("ideas.detail", idea_id=idea.id, lang_code=language)
     if data.get("original_id"):
@@ -491,8 +523,13 @@ def preferences_for(user: Any) -> EmailPreference:
     """The user's preferences; a default one (everything on, not saved) when none."""
     preference = db.session.get(EmailPreference, user.id)
     if preference is None:
-        preference = EmailPreference(user_id=user.id, **{g.value: g.default for g in EmailGroup})
+        preference = EmailPreference(user_id=user.id, **_defaults())
     return preference
+
+
+def _defaults() -> dict[str, bool]:
+    """Someone who never chose: every group on, except the opt-in ones."""
+    return {group.value: group.default for group in EmailGroup}
 
 
 def save_preferences(user: Any, **groups: bool) -> EmailPreference:
@@ -501,7 +538,7 @@ def save_preferences(user: Any, **groups: bool) -> EmailPreference:
         raise DomainError(_("Unknown email choice."))
     preference = db.session.get(EmailPreference, user.id)
     if preference is None:
-        preference = EmailPreference(user_id=user.id, **{g.value: g.default for g in EmailGroup})
+        preference = EmailPreference(user_id=user.id, **_defaults())
         db.session.add(preference)
     for group, wanted in groups.items():
         setattr(preference, group, bool(wanted))
