@@ -56,7 +56,7 @@ def test_the_demo_survey_publishes_the_seed_percentages(app, runner, client, mak
         assert all((open_one.title_fr, open_one.title_nl, open_one.title_en))
     page = html(client.get(f"/fr/consultations/{seed_id}/results"))
     for percent in (44, 26, 15, 6, 9, 33, 32, 16, 3, 43, 22, 7, 4):
-        assert f">{percent} %<" in page
+        assert f">{percent}\u00a0%<" in page  # French: a no-break space before %
     # Again: nothing new.
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     with app.app_context():
