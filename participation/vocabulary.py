@@ -126,6 +126,27 @@ _IDEA_STATUS_LABELS = {
     IdeaStatus.HIDDEN: _l("Hidden by moderation"),
     IdeaStatus.WITHDRAWN: _l("Withdrawn"),
 }
+
+
+class TranslationStatus(Vocabulary):
+    """A translation of an idea: the author's are published at once, a participant's
+    waits for a moderator."""
+
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+    @classmethod
+    def _labels(cls):
+        return _TRANSLATION_STATUS_LABELS
+
+
+_TRANSLATION_STATUS_LABELS = {
+    TranslationStatus.PENDING: _l("Waiting for moderation"),
+    TranslationStatus.PUBLISHED: _l("Published"),
+    TranslationStatus.REJECTED: _l("Not published"),
+}
+
 # Visible to everyone (hidden ideas as a placeholder).
 PUBLIC_IDEA_STATUSES = frozenset({IdeaStatus.PUBLISHED, IdeaStatus.WITHDRAWN, IdeaStatus.HIDDEN})
 # Listed and readable in full.
