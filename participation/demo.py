@@ -31,6 +31,7 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from participation import demo_translations
 from participation.extensions import db
 from participation.models import Challenge, Comment, Idea, Municipality, User
 from participation.models.base import clock_at, utcnow
@@ -348,5 +349,6 @@ def load(data: dict[str, Any] | None = None) -> str:
     with force_locale("en"), notifications.in_app_only():
         loader.load_accounts()
         loader.load_ideas()
+        demo_translations.load()
     db.session.flush()
     return loader.summary.line()
