@@ -43,6 +43,7 @@ def cached_card(macro, idea, heading: str = "h3", status_labels=None):
         status_labels is not None,
         idea.id,
         idea.title,
+        idea.translated_title(str(get_locale())),
         idea.language,
         idea.status,
         idea.official_status,
@@ -154,6 +155,7 @@ VOCABULARY = {
         "TextAnswerStatus",
         "ConsultationEventKind",
         "OutboxStatus",
+        "TranslationStatus",
     )
 }
 

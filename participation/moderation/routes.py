@@ -37,6 +37,7 @@ from participation.security import render_error
 from participation.services import DomainError
 from participation.services import moderation as service
 from participation.services import reports as report_service
+from participation.services import translations as translation_service
 from participation.urls import query_pairs
 from participation.vocabulary import (
     Denial,
@@ -87,6 +88,7 @@ def queue():
         pending=pending,
         revisions=revisions,
         reported=reported,
+        translations=translation_service.pending_translations(),
         approve_form=ActionForm(),
     )
 

@@ -225,7 +225,7 @@ def _pg_documents(text_: str, exclude_id: int | None) -> list[tuple[Idea, Docume
         "text": text_,
         "exclude": exclude_id or 0,
         "limit": SIMILAR_CANDIDATES,
-        "published": str(IdeaStatus.PUBLISHED),
+        "idea_published": str(IdeaStatus.PUBLISHED),
         "translation_published": str(TranslationStatus.PUBLISHED),
     }
     values = []
@@ -246,13 +246,13 @@ def _pg_documents(text_: str, exclude_id: int | None) -> list[tuple[Idea, Docume
     docs AS (
         (SELECT i.id AS idea_id, i.language, i.similar_vector AS v
          FROM ideas i, query
-         WHERE i.similar_vector @@ query.tsq AND i.status = :published AND i.id <> :exclude
+         WHERE i.similar_vector @@ query.tsq AND i.status = :idea_published AND i.id <> :exclude
          ORDER BY ts_rank(i.similar_vector, query.tsq) DESC LIMIT :limit)
         UNION ALL
         (SELECT t.idea_id, t.language, t.similar_vector AS v
          FROM idea_translations t JOIN ideas i ON i.id = t.idea_id, query
          WHERE t.similar_vector @@ query.tsq AND t.status = :translation_published
-           AND i.status = :published AND i.id <> :exclude
+           AND i.status = :idea_published AND i.id <> :exclude
          ORDER BY ts_rank(t.similar_vector, query.tsq) DESC LIMIT :limit)
     )
     SELECT docs.idea_id, docs.language,
@@ -296,21 +296,21 @@ def _sqlite_documents(text_: str, exclude_id: int | None) -> list[tuple[Idea, Do
         SELECT rowid AS id, title, body FROM ideas_similar
         WHERE ideas_similar MATCH :match ORDER BY bm25(ideas_similar, 2.0, 1.0) LIMIT :limit
     ) AS s JOIN ideas i ON i.id = s.id
-    WHERE i.status = :published AND i.id <> :exclude
+    WHERE i.status = :idea_published AND i.id <> :exclude
     UNION ALL
     SELECT t.idea_id, t.language, s.title, s.body FROM (
         SELECT rowid AS id, title, body FROM idea_translations_similar
         WHERE idea_translations_similar MATCH :match
         ORDER BY bm25(idea_translations_similar, 2.0, 1.0) LIMIT :limit
     ) AS s JOIN idea_translations t ON t.id = s.id JOIN ideas i ON i.id = t.idea_id
-    WHERE t.status = :translation_published AND i.status = :published AND i.id <> :exclude
+    WHERE t.status = :translation_published AND i.status = :idea_published AND i.id <> :exclude
     """
     docs = (
         text(sql)
         .bindparams(
             match=expression,
             limit=SIMILAR_CANDIDATES,
-            published=str(IdeaStatus.PUBLISHED),
+            idea_published=str(IdeaStatus.PUBLISHED),
             translation_published=str(TranslationStatus.PUBLISHED),
             exclude=exclude_id or 0,
         )
