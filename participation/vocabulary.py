@@ -278,6 +278,8 @@ class ModerationActionKind(Vocabulary):
     BAN = "ban"
     LIFT_SANCTION = "lift_sanction"
     CHANGE_ROLE = "change_role"
+    APPROVE_TRANSLATION = "approve_translation"
+    REJECT_TRANSLATION = "reject_translation"
 
     @classmethod
     def _labels(cls):
@@ -297,6 +299,8 @@ _ACTION_LABELS = {
     ModerationActionKind.BAN: _l("Banned"),
     ModerationActionKind.LIFT_SANCTION: _l("Suspension or ban lifted"),
     ModerationActionKind.CHANGE_ROLE: _l("Role changed"),
+    ModerationActionKind.APPROVE_TRANSLATION: _l("Translation approved"),
+    ModerationActionKind.REJECT_TRANSLATION: _l("Translation rejected"),
 }
 
 

@@ -126,7 +126,7 @@ def test_a_participant_offers_a_translation_and_a_moderator_approves_it(
             select(ModerationAction).where(ModerationAction.target_id == idea.id)
         ).all()
     assert [(a.action, a.target_user_id) for a in logged] == [
-        (ModerationActionKind.APPROVE, translator.id)
+        (ModerationActionKind.APPROVE_TRANSLATION, translator.id)
     ]
     assert '"translation": "fr"' in logged[0].details
 

@@ -21,7 +21,11 @@ Create Date: 2026-11-22 07:00:00
   ideas) with a GIN index on idea_translations; SQLite: an external-content
   FTS5 table `idea_translations_fts`, kept by triggers.
 
-Only new tables, ADD COLUMN and triggers: `ideas` is never rebuilt.
+- The moderation log's actions gain approve_translation and reject_translation
+  (its check constraint is replaced; SQLite rebuilds moderation_actions, never
+  `ideas`).
+
+Only new tables, ADD COLUMN and triggers on `ideas`: it is never rebuilt.
 """
 
 import sqlalchemy as sa
@@ -166,7 +170,23 @@ SQLITE_DOWNGRADE = [
 ]
 
 
+OLD_ACTIONS = (
+    "'approve', 'reject', 'hide', 'restore', 'keep_hidden', 'dismiss_reports', 'auto_hide', "
+    "'mark_duplicate', 'suspend', 'ban', 'lift_sanction', 'change_role'"
+)
+NEW_ACTIONS = OLD_ACTIONS + ", 'approve_translation', 'reject_translation'"
+
+
+def _actions_check(values: str) -> None:
+    with op.batch_alter_table("moderation_actions", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_moderation_actions_action"), type_="check")
+        batch_op.create_check_constraint(
+            op.f("ck_moderation_actions_action"), f"action IN ({values})"
+        )
+
+
 def upgrade():
+    _actions_check(NEW_ACTIONS)
     op.create_table(
         "idea_translations",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -236,3 +256,8 @@ def downgrade():
     op.drop_index("ix_idea_translations_status_created_at", table_name="idea_translations")
     op.drop_index("ix_idea_translations_idea_id_language", table_name="idea_translations")
     op.drop_table("idea_translations")
+    op.execute(
+        "DELETE FROM moderation_actions"
+        " WHERE action IN ('approve_translation', 'reject_translation')"
+    )
+    _actions_check(OLD_ACTIONS)

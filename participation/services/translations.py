@@ -138,7 +138,7 @@ def approve_translation(actor: Any, translation: IdeaTranslation) -> None:
     db.session.flush()
     log_action(
         actor,
-        ModerationActionKind.APPROVE,
+        ModerationActionKind.APPROVE_TRANSLATION,
         TargetType.IDEA,
         idea.id,
         translation.translator_id,
@@ -161,7 +161,7 @@ def reject_translation(
     db.session.flush()
     log_action(
         actor,
-        ModerationActionKind.REJECT,
+        ModerationActionKind.REJECT_TRANSLATION,
         TargetType.IDEA,
         translation.idea_id,
         translation.translator_id,
