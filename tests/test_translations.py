@@ -162,6 +162,16 @@ def test_a_rejected_offer_is_never_shown_and_makes_room_for_another(
     assert _rows(app, idea.id)["nl"][0] == TranslationStatus.PENDING
 
 
+def test_proposing_points_to_translations(app, client, make_user, login):
+    from tests.test_ideas_write import _form
+
+    login(client, make_user())
+    response = client.submit("/en/ideas/new", _form(app), follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "You can add your idea in the other languages now" in html
+    assert re.search(r'href="/en/ideas/\d+/translations"', html)
+
+
 def test_bad_input_is_refused_and_kept(client, login, idea_and_author, app):
     idea, author = idea_and_author
     login(client, author)
