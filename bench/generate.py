@@ -233,7 +233,11 @@ def load_sqlite(path: str, users, ideas, supports, comments) -> None:
     def stamp(value):
         return value.isoformat(sep=" ", timespec="microseconds") if value else None
 
+    from participation.stemming import stem_text
+
     conn = sqlite3.connect(path)
+    # The similar-ideas triggers (0013_translations) stem each new idea.
+    conn.create_function("stem_text", 2, stem_text, deterministic=True)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=OFF")
     with conn:

@@ -47,9 +47,20 @@ def get_metadata():
 # Full-text search objects made by raw SQL in 0003_search (FTS5 virtual table
 # and its shadow tables on SQLite, an expression GIN index on PostgreSQL) are
 # not in the models: autogenerate must not propose to drop them.
-SEARCH_OBJECTS = ("ideas_fts", "ix_ideas_search")
-# PostgreSQL's stored tsvector (0006_scale), a generated column outside the models.
-SEARCH_COLUMNS = ("search_vector",)
+SEARCH_OBJECTS = (
+    "ideas_fts",
+    "ix_ideas_search",
+    # Similar ideas and translations (0013_translations).
+    "ideas_similar",
+    "idea_translations_similar",
+    "idea_translations_fts",
+    "ix_ideas_similar_vector",
+    "ix_idea_translations_similar_vector",
+    "ix_idea_translations_search_vector",
+)
+# PostgreSQL's stored tsvectors (0006_scale, 0013_translations), generated
+# columns outside the models.
+SEARCH_COLUMNS = ("search_vector", "similar_vector")
 
 
 def include_name(name, type_, parent_names):

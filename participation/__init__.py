@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR
+from participation.stemming import stem_text
 
 
 @event.listens_for(Engine, "connect")
@@ -25,6 +26,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # The stems that the similar-ideas triggers store (0013_translations).
+        dbapi_connection.create_function("stem_text", 2, stem_text, deterministic=True)
 
 
 def create_app(config_name: str | None = None, test_config: dict | None = None) -> Flask:

@@ -31,7 +31,7 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from participation import demo_answers, demo_budgets, demo_consultations
+from participation import demo_answers, demo_budgets, demo_consultations, demo_translations
 from participation.extensions import db
 from participation.models import Challenge, Comment, Idea, Municipality, User
 from participation.models.base import clock_at, utcnow
@@ -365,5 +365,6 @@ def load(data: dict[str, Any] | None = None) -> str:
             loader.official, [loader.users[r["short"]] for r in loader.data["citizens"]]
         )
         demo_consultations.load()
+        demo_translations.load()
     db.session.flush()
     return loader.summary.line()

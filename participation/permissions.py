@@ -282,6 +282,26 @@ def can_delete_comment(user: Actor, comment: Comment) -> Decision:
     return ALLOWED
 
 
+def can_translate_idea(user: Actor, idea: Idea) -> Decision:
+    """Add the idea's title and description in another language: its author while
+    the idea is pending or published (published at once); any other confirmed
+    participant once it is published (moderated, and only where no translation
+    exists yet: services/translations.py checks the language)."""
+    decision = can_participate(user)
+    if not decision:
+        return decision
+    if is_author(user, idea):
+        allowed = idea.status in (IdeaStatus.PENDING, IdeaStatus.PUBLISHED)
+    else:
+        allowed = idea.status == IdeaStatus.PUBLISHED
+    return ALLOWED if allowed else deny(Denial.WRONG_STATE)
+
+
+def can_review_translation(user: Actor, translation: Any) -> Decision:
+    """Approve or reject a participant's translation: moderators, never their own."""
+    return can_moderate_item(user, translation)
+
+
 # --- Reports and moderation -------------------------------------------------------------
 
 

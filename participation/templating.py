@@ -46,6 +46,7 @@ def cached_card(macro, idea, heading: str = "h3", status_labels=None):
         status_labels is not None,
         idea.id,
         idea.title,
+        idea.translated_title(str(get_locale())),
         idea.language,
         idea.status,
         idea.official_status,
@@ -213,6 +214,7 @@ VOCABULARY = {
         "BudgetEventKind",
         "CountState",
         "OutboxStatus",
+        "TranslationStatus",
     )
 }
 

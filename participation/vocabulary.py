@@ -126,6 +126,27 @@ _IDEA_STATUS_LABELS = {
     IdeaStatus.HIDDEN: _l("Hidden by moderation"),
     IdeaStatus.WITHDRAWN: _l("Withdrawn"),
 }
+
+
+class TranslationStatus(Vocabulary):
+    """A translation of an idea: the author's are published at once, a participant's
+    waits for a moderator."""
+
+    PENDING = "pending"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+    @classmethod
+    def _labels(cls):
+        return _TRANSLATION_STATUS_LABELS
+
+
+_TRANSLATION_STATUS_LABELS = {
+    TranslationStatus.PENDING: _l("Waiting for moderation"),
+    TranslationStatus.PUBLISHED: _l("Published"),
+    TranslationStatus.REJECTED: _l("Not published"),
+}
+
 # Visible to everyone (hidden ideas as a placeholder).
 PUBLIC_IDEA_STATUSES = frozenset({IdeaStatus.PUBLISHED, IdeaStatus.WITHDRAWN, IdeaStatus.HIDDEN})
 # Listed and readable in full.
@@ -257,6 +278,8 @@ class ModerationActionKind(Vocabulary):
     BAN = "ban"
     LIFT_SANCTION = "lift_sanction"
     CHANGE_ROLE = "change_role"
+    APPROVE_TRANSLATION = "approve_translation"
+    REJECT_TRANSLATION = "reject_translation"
 
     @classmethod
     def _labels(cls):
@@ -276,6 +299,8 @@ _ACTION_LABELS = {
     ModerationActionKind.BAN: _l("Banned"),
     ModerationActionKind.LIFT_SANCTION: _l("Suspension or ban lifted"),
     ModerationActionKind.CHANGE_ROLE: _l("Role changed"),
+    ModerationActionKind.APPROVE_TRANSLATION: _l("Translation approved"),
+    ModerationActionKind.REJECT_TRANSLATION: _l("Translation rejected"),
 }
 
 

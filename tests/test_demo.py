@@ -97,6 +97,28 @@ def test_demo_load_fills_the_four_challenges_and_is_idempotent(app, runner):
     assert counts(app) == first
 
 
+def test_demo_has_translations_by_authors_and_participants(app, runner, client):
+    from participation.models import IdeaTranslation
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        rows = db.session.scalars(select(IdeaTranslation)).all()
+        assert {(r.status, r.by_author) for r in rows} == {
+            ("published", True),
+            ("published", False),
+            ("pending", False),
+        }
+        benches = db.session.scalar(
+            select(Idea).where(Idea.title.startswith("An open register of all public benches"))
+        )
+    page = client.get(f"/fr/ideas/{benches.id}").get_data(as_text=True)
+    assert "Un registre ouvert de tous les bancs publics" in page
+    assert "Traduit par l'auteur" in page
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(IdeaTranslation)) == len(rows)
+
+
 def test_demo_makes_trending_differ_from_newest_and_supported(app, runner, client):
     import re
 

@@ -13,7 +13,14 @@ from flask_login import AnonymousUserMixin
 
 from participation import permissions as p
 from participation.models.base import utcnow
-from participation.vocabulary import CommentStatus, Denial, IdeaStatus, Role, RoundPhase
+from participation.vocabulary import (
+    CommentStatus,
+    Denial,
+    IdeaStatus,
+    Role,
+    RoundPhase,
+    TranslationStatus,
+)
 
 NOW = datetime(2026, 11, 22, 12, 0)
 
@@ -159,6 +166,20 @@ IDEA_CASES = {
     + [Denial.NOT_STAFF] * 5
     + [OK, Denial.NOT_STAFF, OK],
     ("offer_report", IdeaStatus.PUBLISHED): [OK, OK, Denial.OWN_CONTENT] + [OK] * 6,
+    # Translations: the author while pending or published, others once published.
+    ("translate_idea", IdeaStatus.PUBLISHED): [A, OK, OK, U, S, S, OK, OK, OK],
+    ("translate_idea", IdeaStatus.PENDING): [A, Denial.WRONG_STATE, OK, U, S, S]
+    + [Denial.WRONG_STATE] * 3,
+    ("translate_idea", IdeaStatus.HIDDEN): [A, Denial.WRONG_STATE, Denial.WRONG_STATE, U, S, S]
+    + [Denial.WRONG_STATE] * 3,
+    ("translate_idea", IdeaStatus.WITHDRAWN): [A, Denial.WRONG_STATE, Denial.WRONG_STATE, U, S, S]
+    + [Denial.WRONG_STATE] * 3,
+    ("translate_idea", IdeaStatus.REJECTED): [A, Denial.WRONG_STATE, Denial.WRONG_STATE, U, S, S]
+    + [Denial.WRONG_STATE] * 3,
+    # A translation is reviewed by moderators, never by its translator (here: "author").
+    ("review_translation", TranslationStatus.PENDING): [A]
+    + [Denial.NOT_STAFF] * 5
+    + [OK, Denial.NOT_STAFF, OK],
 }
 
 
@@ -184,6 +205,22 @@ def test_idea_verbs(case, index):
     else:
         decision = getattr(p, f"can_{verb}")(actor(ACTORS[index]), idea)
     assert decision.reason == IDEA_CASES[case][index], (verb, state, ACTORS[index])
+
+
+def test_nobody_reviews_their_own_translation():
+    @dataclass
+    class FakeTranslation:
+        translator_id: int
+
+        @property
+        def author_id(self):
+            return self.translator_id
+
+    moderator = actor("moderator")
+    assert p.can_review_translation(moderator, FakeTranslation(moderator.id)).reason == (
+        Denial.OWN_CONTENT
+    )
+    assert p.can_review_translation(moderator, FakeTranslation(AUTHOR_ID))
 
 
 @pytest.mark.parametrize(

@@ -36,8 +36,13 @@ PAGES = [
     "/en/ideas/1",
     "/en/ideas/1?comments=2",
     "/en/ideas/feed.atom",
+    # Search and similar ideas, through translations too (0013_translations).
+    "/en/ideas/?q=bike",
+    "/en/ideas/?q=compost+noise",
+    "/en/ideas/similar?q=Secure+bike+parking+near+the+train+station",
+    "/fr/ideas/similar?q=Plus+de+bancs+publics+et+de+toilettes+dans+les+parcs",
 ]
-WATCHED = ("ideas", "supports", "comments")
+WATCHED = ("ideas", "supports", "comments", "idea_translations")
 
 
 def _load(database_url: str) -> None:
@@ -46,6 +51,38 @@ def _load(database_url: str) -> None:
         generate.load_sqlite(make_url(database_url).database, users, ideas, supports, comments)
     else:
         generate.load_postgres(database_url, users, ideas, supports, comments)
+    _translate(database_url)
+
+
+def _translate(database_url: str) -> None:
+    """Translations into Dutch and French of the ideas written in other languages
+    (the search and similar ideas read them too), in words of their own and as
+    long as a real description (a planner rightly reads a small table from end
+    to end), then fresh statistics."""
+    from sqlalchemy import create_engine
+
+    from participation.vocabulary import TranslationStatus
+
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        for language, word in (("nl", "Vertaling"), ("fr", "Traduction")):
+            conn.execute(
+                text(
+                    "INSERT INTO idea_translations (idea_id, language, title, body_source,"
+                    " body_html, translator_id, by_author, status, created_at, updated_at)"
+                    f" SELECT id, '{language}', :word || ' ' || id, :body || id, :body,"
+                    " author_id, :yes, :status, created_at, created_at FROM ideas"
+                    f" WHERE language <> '{language}'"
+                ),
+                {
+                    "word": word,
+                    "yes": True,
+                    "status": str(TranslationStatus.PUBLISHED),
+                    "body": f"{word}: tekst, texte, quartier, buurt, stad, ville. " * 30,
+                },
+            )
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
 
 
 def _capture(app, client, path: str) -> list[tuple[str, object]]:

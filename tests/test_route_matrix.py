@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from participation.extensions import db
-from participation.models import Notification
+from participation.models import IdeaTranslation, Notification
 from tests.factories import count_budget_round
 from tests.factories_consultations import close, make_consultation, question_ids
 from tests.pages import client_for_role
@@ -101,6 +101,8 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
     ("ideas.new", "POST"): ("/en/ideas/new", {}, participants(400)),
     ("ideas.mine", "GET"): ("/en/ideas/mine", None, signed_in(200)),
     ("ideas.edit", "GET"): ("/en/ideas/{published}/edit", None, signed_in(403)),
+    ("ideas.translate", "GET"): ("/en/ideas/{published}/translations", None, participants(200)),
+    ("ideas.translate", "POST"): ("/en/ideas/{published}/translations", {}, participants(400)),
     ("ideas.edit", "POST"): ("/en/ideas/{published}/edit", {}, signed_in(403)),
     ("ideas.withdraw", "GET"): ("/en/ideas/{published}/withdraw", None, signed_in(403)),
     ("ideas.withdraw", "POST"): ("/en/ideas/{published}/withdraw", {}, signed_in(403)),
@@ -131,6 +133,16 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
     ("supports.unsupport", "POST"): ("/en/ideas/{published}/unsupport", {}, signed_in(302)),
     # Moderation
     ("moderation.queue", "GET"): ("/en/moderation/", None, only(STAFF, 200)),
+    ("moderation.translation", "GET"): (
+        "/en/moderation/translations/{translation}",
+        None,
+        only(STAFF, 200),
+    ),
+    ("moderation.review_translation", "POST"): (
+        "/en/moderation/translations/{translation}/reject",
+        {},
+        only(STAFF, 400),
+    ),
     ("moderation.item", "GET"): ("/en/moderation/ideas/{pending}", None, only(STAFF, 200)),
     ("moderation.act", "POST"): (
         "/en/moderation/ideas/{pending}/approve",
@@ -360,8 +372,20 @@ def world(app, make_user, make_idea, make_comment, make_round, make_budget_proje
     with app.app_context():
         notification = Notification(recipient_id=author.id, kind="idea_approved", data={})
         db.session.add(notification)
+        translation = IdeaTranslation(
+            idea_id=published.id,
+            language="fr",
+            title="Des pistes cyclables chaussée de Wavre",
+            body_source="Une traduction proposée par un participant.",
+            body_html="<p>Une traduction proposée par un participant.</p>",
+            translator_id=make_user().id,
+            by_author=False,
+            status="pending",
+        )
+        db.session.add(translation)
         db.session.commit()
         notification_id = notification.id
+        translation_id = translation.id
     budget = make_round(phase="voting")
     budget_project = make_budget_project(budget)
     counted = make_round(phase="results")
@@ -384,6 +408,7 @@ def world(app, make_user, make_idea, make_comment, make_round, make_budget_proje
         "pending": pending.id,
         "comment": comment.id,
         "notification": notification_id,
+        "translation": translation_id,
     }
 
 

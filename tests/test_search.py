@@ -197,7 +197,7 @@ def test_similar_ideas_ranks_published_ideas(app, corpus, make_idea):
 def test_similar_ideas_in_one_query(app, corpus, count_queries):
     with count_queries() as counter, app.app_context():
         search.similar_ideas("Open data STIB delays and cycle lanes near Wavre")
-    assert counter.count == 1
+    assert counter.count == 1  # the documents found and their ideas, in one statement
 
 
 # --- The database engines ------------------------------------------------------------

@@ -7,4 +7,9 @@ from participation.i18n import PREFIX
 
 bp = Blueprint("ideas", __name__, url_prefix=f"{PREFIX}/ideas")
 
-from participation.ideas import routes_browse, routes_read, routes_write  # noqa: E402,F401
+from participation.ideas import (  # noqa: E402,F401
+    routes_browse,
+    routes_read,
+    routes_translate,
+    routes_write,
+)

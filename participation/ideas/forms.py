@@ -150,3 +150,39 @@ class ActionForm(FlaskForm):
     """A button that only needs the CSRF token (withdraw, delete, support)."""
 
     next = HiddenField()
+
+
+class TranslationForm(FlaskForm):
+    """An idea's title and description in another language (services/translations.py)."""
+
+    language = TextLanguageField(_l("Language of the translation"))
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Please give your idea a title.")),
+            Length(
+                min=idea_service.TITLE_MIN,
+                max=idea_service.TITLE_MAX,
+                message=_l("The title must have between %(min)d and %(max)d characters."),
+            ),
+        ],
+        render_kw={"maxlength": idea_service.TITLE_MAX, "autocomplete": "off"},
+    )
+    body = TextAreaField(
+        _l("Description"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Please describe your idea.")),
+            Length(
+                min=idea_service.BODY_MIN,
+                max=idea_service.BODY_MAX,
+                message=_l("The description must have between %(min)d and %(max)d characters."),
+            ),
+        ],
+        description=_l(
+            "Translate the whole description, without adding or leaving out anything. "
+            "The same formatting works as in the original."
+        ),
+        render_kw={"rows": 10, "maxlength": idea_service.BODY_MAX},
+    )

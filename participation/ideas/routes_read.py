@@ -6,12 +6,14 @@ from flask import jsonify, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_login import current_user, login_required
 
+from participation.i18n import current_language
 from participation.ideas import bp
 from participation.ideas.forms import CommentForm
 from participation.permissions import can_comment, can_read_text
 from participation.services import budgets as budget_service
 from participation.services import comments as comment_service
 from participation.services import ideas as service
+from participation.services import translations
 from participation.services.search import similar_ideas
 from participation.services.supports import has_supported, supported_ids
 from participation.vocabulary import LISTED_IDEA_STATUSES
@@ -70,11 +72,18 @@ def detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
             reply_form, comment_form = comment_form, None
         else:
             reply_to = None
+    show_text = bool(can_read_text(current_user, idea))
+    # A reader of another language sees the idea's published translation in
+    # theirs (never for a hidden idea), unless they asked for the original.
+    translation = None
+    if show_text and not request.args.get("original"):
+        translation = translations.shown_translation(idea, current_language())
     return (
         render_template(
             "ideas/detail.html",
             idea=idea,
-            show_text=bool(can_read_text(current_user, idea)),
+            translation=translation,
+            show_text=show_text,
             threads=threads,
             discussion=discussion,
             supported=has_supported(current_user, idea),

@@ -71,6 +71,10 @@ def new():
         )
     else:
         flash(_("Thank you! Your idea is published."), "success")
+    flash(
+        _("You can add your idea in the other languages now: “Translate my idea” on this page."),
+        "info",
+    )
     return redirect(url_for("ideas.detail", idea_id=idea.id))
 
 

@@ -51,3 +51,6 @@ __all__ += [
     "ConsultationTextAnswer",
 ]
 __all__ += ["OutboxMessage"]
+from participation.models.translations import IdeaTranslation  # noqa: E402
+
+__all__ += ["IdeaTranslation"]

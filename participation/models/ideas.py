@@ -138,6 +138,11 @@ class Idea(db.Model):
     rejection_reason_text: Mapped[str | None] = mapped_column(Text)
     hidden_reason: Mapped[str | None] = mapped_column(String(20))
     hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The title of the published translation in each language, for cards in
+    # lists (no extra query); kept by services/translations.py.
+    title_fr: Mapped[str | None] = mapped_column(String(120))
+    title_nl: Mapped[str | None] = mapped_column(String(120))
+    title_en: Mapped[str | None] = mapped_column(String(120))
 
     author: Mapped[User] = relationship(lazy="raise")
     challenge: Mapped[Challenge] = relationship(lazy="raise")
@@ -154,6 +159,20 @@ class Idea(db.Model):
         return self.duplicate_of_id is not None or (
             self.official_status in CLOSED_OFFICIAL_STATUSES
         )
+
+    def translated_title(self, language: str | None) -> str | None:
+        """The published translation's title in `language`, if any (never the
+        original's own language)."""
+        if language == self.language or language not in Language.values():
+            return None
+        return getattr(self, f"title_{language}")
+
+    def card_title(self, language: str | None) -> tuple[str, str]:
+        """(title, its language) for a card read in `language`."""
+        translated = self.translated_title(language)
+        if translated:
+            return translated, str(language)
+        return self.title, self.language
 
     def __repr__(self) -> str:
         return f"<Idea {self.id} {self.status}>"

@@ -6,4 +6,4 @@ from participation.i18n import PREFIX
 
 bp = Blueprint("moderation", __name__, url_prefix=f"{PREFIX}/moderation")
 
-from participation.moderation import routes  # noqa: E402,F401
+from participation.moderation import routes, routes_translations  # noqa: E402,F401

@@ -38,6 +38,7 @@ from participation.services import DomainError
 from participation.services import consultations as consultation_service
 from participation.services import moderation as service
 from participation.services import reports as report_service
+from participation.services import translations as translation_service
 from participation.templating import format_datetime
 from participation.urls import query_pairs
 from participation.vocabulary import (
@@ -92,6 +93,7 @@ def queue():
         reported=reported,
         texts=texts,
         texts_total=texts_total,
+        translations=translation_service.pending_translations(),
         approve_form=ActionForm(),
     )
 

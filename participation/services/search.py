@@ -11,8 +11,14 @@ User input never reaches the query syntax as such: it is cut into words
 prefix ("vélo" also finds "vélos"). Quotes, stars, OR, NEAR, backslashes and
 percent signs are therefore plain text, and long input is capped.
 
+Both also search the published translations of ideas (idea_translations: a
+`search_vector` on PostgreSQL, the FTS5 table `idea_translations_fts` on SQLite;
+migration 0013_translations): an idea matches through its own words or any of
+its translations, with its best score.
+
 similar_ideas() is used by the proposal form to show existing ideas like the
-one being written.
+one being written: ranked per language with stems and stop words (French,
+Dutch, English), above a threshold; see participation/stemming.py.
 """
 
 from __future__ import annotations
@@ -22,16 +28,32 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnClause, Select, Subquery, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnClause,
+    Integer,
+    Select,
+    String,
+    Subquery,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, scoped_session
 
+from participation import stemming
 from participation.extensions import db
-from participation.models import Idea
-from participation.vocabulary import IdeaStatus
+from participation.models import Idea, IdeaTranslation
+from participation.vocabulary import IdeaStatus, Language, TranslationStatus
 
 # Longest search string we read; the rest is ignored.
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
+# Longest text compared for similar ideas.
+SIMILAR_TEXT_MAX = 5000
 # The expression of the stored column ideas.search_vector (0003_search, 0006_scale):
 # accents folded with translate() (immutable, no extension needed).
 PG_ACCENTS = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝ"
@@ -42,7 +64,6 @@ PG_DOCUMENT = (
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SIGNIFICANT = re.compile(r"\w{4,}", re.UNICODE)
 
 
 def fold(text_: str) -> str:
@@ -64,14 +85,6 @@ def search_terms(query: str | None, limit: int = MAX_TERMS) -> list[str]:
         if word not in words:
             words.append(word)
     return words[:limit]
-
-
-def significant_words(text_: str, limit: int = 12) -> list[str]:
-    seen: list[str] = []
-    for word in _SIGNIFICANT.findall(fold(text_[:5000])):
-        if word not in seen:
-            seen.append(word)
-    return sorted(seen, key=len, reverse=True)[:limit]
 
 
 def fts5_query(terms: list[str], any_term: bool = False) -> str:
@@ -105,33 +118,56 @@ class Match:
 def match(
     terms: list[str], any_term: bool = False, session: Session | scoped_session | None = None
 ) -> Match:
-    """Ideas matching `terms` (all of them, or any with any_term=True), as a
-    subquery to join on Idea.id and order by its score."""
+    """Ideas matching `terms` (all of them, or any with any_term=True) in their own
+    words or in one of their published translations, as a subquery to join on
+    Idea.id and order by its score (an idea's best)."""
     session = session or db.session
     dialect = session.get_bind().dialect.name
+    published = IdeaTranslation.status == TranslationStatus.PUBLISHED
+    own: Select
+    through: Select
     if dialect == "postgresql":
         document: ColumnClause[Any] = literal_column("ideas.search_vector")
+        translated: ColumnClause[Any] = literal_column("idea_translations.search_vector")
         query = func.to_tsquery("simple", tsquery(terms, any_term))
-        subquery = (
-            select(
-                Idea.id.label("idea_id"),
-                (-func.ts_rank(document, query)).label("score"),
-            )
-            .where(document.op("@@")(query))
-            .subquery("search")
-        )
+        own = select(
+            Idea.id.label("idea_id"), (-func.ts_rank(document, query)).label("score")
+        ).where(document.op("@@")(query))
+        through = select(
+            IdeaTranslation.idea_id.label("idea_id"),
+            (-func.ts_rank(translated, query)).label("score"),
+        ).where(translated.op("@@")(query), published)
     else:
-        fts = table("ideas_fts", literal_column("rowid"))
-        subquery = (
+        expression = fts5_query(terms, any_term)
+        own = (
             select(
                 literal_column("ideas_fts.rowid").label("idea_id"),
                 # Title words weigh more than description words.
                 literal_column("bm25(ideas_fts, 4.0, 1.0)").label("score"),
             )
-            .select_from(fts)
-            .where(literal_column("ideas_fts").op("MATCH")(fts5_query(terms, any_term)))
-            .subquery("search")
+            .select_from(table("ideas_fts"))
+            .where(literal_column("ideas_fts").op("MATCH")(expression))
         )
+        found = (
+            select(
+                literal_column("idea_translations_fts.rowid").label("rowid"),
+                literal_column("bm25(idea_translations_fts, 4.0, 1.0)").label("score"),
+            )
+            .select_from(table("idea_translations_fts"))
+            .where(literal_column("idea_translations_fts").op("MATCH")(expression))
+            .subquery("translated")
+        )
+        through = (
+            select(IdeaTranslation.idea_id.label("idea_id"), found.c.score)
+            .join(found, found.c.rowid == IdeaTranslation.id)
+            .where(published)
+        )
+    both = union_all(own, through).subquery("both_matches")
+    subquery = (
+        select(both.c.idea_id.label("idea_id"), func.min(both.c.score).label("score"))
+        .group_by(both.c.idea_id)
+        .subquery("search")
+    )
     return Match(subquery)
 
 
@@ -142,14 +178,198 @@ def apply_search(query: Select, terms: list[str], any_term: bool = False) -> tup
     return query.join(found.subquery, found.idea_id == Idea.id), found
 
 
-def similar_ideas(text: str, limit: int = 5, exclude_id: int | None = None) -> list[Idea]:
-    """Published ideas sharing the most significant words with `text`, best first."""
-    words = significant_words(text)
-    if not words:
+# --- Similar ideas ---------------------------------------------------------------------
+
+# Documents (an idea's own text, or one of its translations) read per query.
+SIMILAR_CANDIDATES = 60
+# A document is similar when it shares at least MIN_SHARED stems with the
+# query and its similarity reaches SIMILAR_THRESHOLD (tests/test_similar_eval.py
+# holds the precision and recall these give on a fixed evaluation set).
+MIN_SHARED = 2
+SIMILAR_THRESHOLD = 0.34
+# Query stems read per language.
+MAX_QUERY_STEMS = 40
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document found for a query: an idea's own text or one translation."""
+
+    idea_id: int
+    language: str
+    shared: int  # query stems (read in the document's language) found in it
+    in_title: int  # ... of those, found in its title
+    query_size: int  # query stems read in the document's language
+    size: int  # distinct stems of the document
+
+
+def similarity(doc: Document) -> float:
+    """The share of the shorter of query and document that they have in common,
+    title stems counting twice; 0 below MIN_SHARED shared stems."""
+    if doc.shared < MIN_SHARED or not doc.query_size:
+        return 0.0
+    return (doc.shared + doc.in_title) / (2 * min(doc.query_size, max(doc.size, 1)))
+
+
+def query_stems(text_: str) -> dict[str, list[str]]:
+    """The text's stems read in each language, stop words left out."""
+    return {str(lang): stemming.stems(text_, lang)[:MAX_QUERY_STEMS] for lang in Language}
+
+
+def _pg_documents(text_: str, exclude_id: int | None) -> list[tuple[Idea, Document]]:
+    """PostgreSQL: the query's stems come from the `french`, `dutch` and `english`
+    configurations themselves, as the stored vectors do, less EXTRA_STOP_WORDS.
+    One statement: each language's lexemes, one OR query over all of them (the
+    GIN indexes), the best documents, and what each shares with the query."""
+    params: dict[str, Any] = {
+        "text": text_,
+        "exclude": exclude_id or 0,
+        "limit": SIMILAR_CANDIDATES,
+        "idea_published": str(IdeaStatus.PUBLISHED),
+        "translation_published": str(TranslationStatus.PUBLISHED),
+    }
+    values = []
+    for lang, config in stemming.CONFIGS.items():
+        params[f"extra_{lang}"] = stemming.EXTRA_STOP_WORDS[lang]
+        values.append(
+            f"('{lang}', ts_delete(to_tsvector('{config}', :text),"
+            f" tsvector_to_array(to_tsvector('{config}', :extra_{lang}))))"
+        )
+    sql = f"""
+    WITH q(language, lexemes) AS (VALUES {", ".join(values)}),
+    words AS (SELECT string_agg(l, ' ') AS w FROM q, unnest(tsvector_to_array(q.lexemes)) AS l),
+    query AS (
+        SELECT replace(replace(plainto_tsquery('simple', words.w)::text, ' & ', ' | '),
+                       ' <-> ', ' | ')::tsquery AS tsq
+        FROM words WHERE words.w IS NOT NULL
+    ),
+    docs AS (
+        (SELECT i.id AS idea_id, i.language, i.similar_vector AS v
+         FROM ideas i, query
+         WHERE i.similar_vector @@ query.tsq AND i.status = :idea_published AND i.id <> :exclude
+         ORDER BY ts_rank(i.similar_vector, query.tsq) DESC LIMIT :limit)
+        UNION ALL
+        (SELECT t.idea_id, t.language, t.similar_vector AS v
+         FROM idea_translations t JOIN ideas i ON i.id = t.idea_id, query
+         WHERE t.similar_vector @@ query.tsq AND t.status = :translation_published
+           AND i.status = :idea_published AND i.id <> :exclude
+         ORDER BY ts_rank(t.similar_vector, query.tsq) DESC LIMIT :limit)
+    )
+    SELECT docs.idea_id, docs.language,
+        length(docs.v) - length(ts_delete(docs.v, tsvector_to_array(q.lexemes))) AS shared,
+        length(ts_filter(docs.v, '{{a}}'))
+          - length(ts_delete(ts_filter(docs.v, '{{a}}'), tsvector_to_array(q.lexemes)))
+          AS in_title,
+        length(q.lexemes) AS query_size, length(docs.v) AS size
+    FROM docs JOIN q ON q.language = docs.language
+    """
+    docs = (
+        text(sql)
+        .bindparams(**params)
+        .columns(
+            column("idea_id", Integer),
+            column("language", String),
+            column("shared", Integer),
+            column("in_title", Integer),
+            column("query_size", Integer),
+            column("size", Integer),
+        )
+        .subquery("docs")
+    )
+    rows = db.session.execute(
+        select(
+            Idea, docs.c.language, docs.c.shared, docs.c.in_title, docs.c.query_size, docs.c.size
+        ).join(docs, docs.c.idea_id == Idea.id)
+    ).all()
+    return [(idea, Document(idea.id, *values)) for idea, *values in rows]
+
+
+def _sqlite_documents(text_: str, exclude_id: int | None) -> list[tuple[Idea, Document]]:
+    """SQLite: the FTS5 tables of the stems stem_text() stored (the same Snowball
+    algorithms and stop words), read with an OR of the query's stems; the stems
+    shared are counted here. One statement."""
+    by_language = query_stems(text_)
+    every = sorted({stem for stems in by_language.values() for stem in stems})
+    expression = " OR ".join('"' + stem.replace('"', "") + '"' for stem in every)
+    sql = """
+    SELECT i.id AS idea_id, i.language, s.title, s.body FROM (
+        SELECT rowid AS id, title, body FROM ideas_similar
+        WHERE ideas_similar MATCH :match ORDER BY bm25(ideas_similar, 2.0, 1.0) LIMIT :limit
+    ) AS s JOIN ideas i ON i.id = s.id
+    WHERE i.status = :idea_published AND i.id <> :exclude
+    UNION ALL
+    SELECT t.idea_id, t.language, s.title, s.body FROM (
+        SELECT rowid AS id, title, body FROM idea_translations_similar
+        WHERE idea_translations_similar MATCH :match
+        ORDER BY bm25(idea_translations_similar, 2.0, 1.0) LIMIT :limit
+    ) AS s JOIN idea_translations t ON t.id = s.id JOIN ideas i ON i.id = t.idea_id
+    WHERE t.status = :translation_published AND i.status = :idea_published AND i.id <> :exclude
+    """
+    docs = (
+        text(sql)
+        .bindparams(
+            match=expression,
+            limit=SIMILAR_CANDIDATES,
+            idea_published=str(IdeaStatus.PUBLISHED),
+            translation_published=str(TranslationStatus.PUBLISHED),
+            exclude=exclude_id or 0,
+        )
+        .columns(
+            column("idea_id", Integer),
+            column("language", String),
+            column("title", String),
+            column("body", String),
+        )
+        .subquery("docs")
+    )
+    rows = db.session.execute(
+        select(Idea, docs.c.language, docs.c.title, docs.c.body).join(
+            docs, docs.c.idea_id == Idea.id
+        )
+    ).all()
+    documents = []
+    for idea, language, title_stems, body_stems in rows:
+        query = {stemming.fold(s) for s in by_language.get(language, [])}
+        title = set(stemming.fold(title_stems or "").split())
+        words = title | set(stemming.fold(body_stems or "").split())
+        documents.append(
+            (
+                idea,
+                Document(
+                    idea.id,
+                    language,
+                    len(query & words),
+                    len(query & title),
+                    len(query),
+                    len(words),
+                ),
+            )
+        )
+    return documents
+
+
+def similar_documents(text_: str, exclude_id: int | None = None) -> list[tuple[Idea, Document]]:
+    """The documents found for `text_`, each with its idea: one statement."""
+    text_ = (text_ or "")[:SIMILAR_TEXT_MAX]
+    if not any(query_stems(text_).values()):
         return []
-    query = select(Idea).where(Idea.status == IdeaStatus.PUBLISHED)
-    if exclude_id is not None:
-        query = query.where(Idea.id != exclude_id)
-    query, found = apply_search(query, words, any_term=True)
-    query = query.order_by(found.score, Idea.support_count.desc(), Idea.id.desc()).limit(limit)
-    return list(db.session.scalars(query).all())
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _pg_documents(text_, exclude_id)
+    return _sqlite_documents(text_, exclude_id)
+
+
+def similar_scores(text_: str, exclude_id: int | None = None) -> list[tuple[Idea, float]]:
+    """Published ideas similar to `text_`, each with its best score at or above
+    the threshold (found through their own text or a translation), best first."""
+    best: dict[int, tuple[Idea, float]] = {}
+    for idea, doc in similar_documents(text_, exclude_id):
+        score = similarity(doc)
+        if score >= SIMILAR_THRESHOLD and score > best.get(idea.id, (idea, 0.0))[1]:
+            best[idea.id] = (idea, score)
+    return sorted(best.values(), key=lambda pair: (-pair[1], -pair[0].support_count, -pair[0].id))
+
+
+def similar_ideas(text: str, limit: int = 5, exclude_id: int | None = None) -> list[Idea]:
+    """Published ideas like `text`, most similar first: one query, none when the
+    text has no significant word."""
+    return [idea for idea, _score in similar_scores(text, exclude_id)[:limit]]
