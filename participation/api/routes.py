@@ -364,12 +364,18 @@ def statistics_view():
         {
             "totals": tally(overview.totals),
             "median_days_to_answer": overview.median_days_to_answer,
+            "participants": statistics.protected(overview.participants),
+            "small_cell_threshold": statistics.SMALL_CELL,
             "by_challenge": [
                 {"challenge": challenge_ref(r.challenge), **tally(r.tally)}
                 for r in overview.challenges
             ],
             "by_municipality": [
-                {"municipality": municipality_ref(r.municipality), **tally(r.tally)}
+                {
+                    "municipality": municipality_ref(r.municipality),
+                    **tally(r.tally),
+                    "participants": statistics.protected(r.participants),
+                }
                 for r in overview.municipalities
             ],
             "by_week": [
@@ -380,6 +386,15 @@ def statistics_view():
                     "comments": w.comments,
                 }
                 for w in overview.weeks
+            ],
+            "most_supported_this_month": [
+                {
+                    "idea_id": top.idea.id,
+                    "title": top.idea.title,
+                    "url": public_url("ideas.detail", idea_id=top.idea.id, lang_code=language),
+                    "supports": top.supports,
+                }
+                for top in overview.month_top
             ],
         },
     )

@@ -194,6 +194,12 @@ class ChallengeTallySchema(TallySchema):
     challenge = _required(fields.Nested(ChallengeRefSchema))
 
 
+PEOPLE = (
+    "People who proposed, supported or commented a public idea; null when fewer "
+    "than `small_cell_threshold` (small-cell protection)"
+)
+
+
 class MunicipalityTallySchema(TallySchema):
     municipality = _required(
         fields.Nested(
@@ -202,6 +208,22 @@ class MunicipalityTallySchema(TallySchema):
             metadata={"description": "null: ideas for the whole Region"},
         )
     )
+    participants = _required(
+        fields.Integer(
+            allow_none=True,
+            metadata={
+                "description": PEOPLE + ", counted by the municipality they declared "
+                "(always null for the whole Region)"
+            },
+        )
+    )
+
+
+class MonthTopSchema(Out):
+    idea_id = _required(fields.Integer())
+    title = _required(fields.String())
+    url = _required(fields.String())
+    supports = _required(fields.Integer(metadata={"description": "Supports this month"}))
 
 
 class WeekSchema(Out):
@@ -219,9 +241,19 @@ class StatisticsSchema(Out):
             metadata={"description": "From publication to the first official response"},
         )
     )
+    participants = _required(fields.Integer(allow_none=True, metadata={"description": PEOPLE}))
+    small_cell_threshold = _required(
+        fields.Integer(metadata={"description": "Counts of people under this are null"})
+    )
     by_challenge = _required(fields.List(fields.Nested(ChallengeTallySchema)))
     by_municipality = _required(fields.List(fields.Nested(MunicipalityTallySchema)))
     by_week = _required(fields.List(fields.Nested(WeekSchema)))
+    most_supported_this_month = _required(
+        fields.List(
+            fields.Nested(MonthTopSchema),
+            metadata={"description": "The public ideas with the most supports since the 1st"},
+        )
+    )
 
 
 class ResourceSchema(Out):

@@ -372,6 +372,20 @@ def most_supported(limit: int = 6) -> list[Idea]:
     return list(db.session.scalars(_page_of(ids, _sort_columns("supported"))).unique().all())
 
 
+def top_of_place(
+    municipality: Municipality, sort: str, limit: int, answered: bool = False
+) -> list[Idea]:
+    """A municipality's first public ideas in a list order (only those with an
+    official response when `answered`): one query, read from the place's index."""
+    ids = select(Idea.id).where(
+        Idea.status.in_(LISTED_STATUSES), Idea.municipality_id == municipality.id
+    )
+    if answered:
+        ids = ids.where(Idea.official_status.is_not(None))
+    order = _sort_columns(sort)
+    return list(db.session.scalars(_page_of(ids.order_by(*order).limit(limit), order)).unique())
+
+
 def newest(limit: int = 6, challenge: Challenge | None = None) -> list[Idea]:
     ids = select(Idea.id).where(Idea.status.in_(LISTED_STATUSES))
     if challenge is not None:

@@ -165,6 +165,28 @@ def comment_rows(idea_url: Callable[[int], str]) -> Iterator[dict[str, Any]]:
         }
 
 
+def municipality_rows(idea_url: Callable[[int], str]) -> Iterator[dict[str, Any]]:
+    """Participation per municipality (as on /stats), with small-cell protection:
+    a count of participants under 10 is null, and flagged."""
+    from participation.services import statistics
+
+    today = utcnow().date().isoformat()
+    for row in statistics.with_participants(Language.EN):
+        place = row.municipality
+        shown = statistics.protected(row.participants) if place is not None else None
+        yield {
+            "municipality_nis_code": place.nis_code if place else None,
+            "municipality": place.name_fr if place else None,
+            "ideas": row.tally.ideas,
+            "supports": row.tally.supports,
+            "comments": row.tally.comments,
+            "answered": row.tally.answered,
+            "participants": shown,
+            "participants_fewer_than_10": place is not None and shown is None,
+            "as_of": today,
+        }
+
+
 @dataclass(frozen=True)
 class Dataset:
     name: str
@@ -228,6 +250,29 @@ DATASETS: tuple[Dataset, ...] = (
         ("id", "idea_id", "parent_id", "author", "body_html", "created_at", "edited_at"),
         comment_rows,
         "created_at",
+    ),
+    Dataset(
+        "municipalities",
+        _l("Participation per municipality"),
+        _l(
+            "For each of the 19 municipalities (and the whole Region): public ideas, "
+            "supports, comments, answered ideas, and participants who declared living "
+            "there. A count of participants under 10 is left empty "
+            "(participants_fewer_than_10 is then true), so no one can be singled out."
+        ),
+        (
+            "municipality_nis_code",
+            "municipality",
+            "ideas",
+            "supports",
+            "comments",
+            "answered",
+            "participants",
+            "participants_fewer_than_10",
+            "as_of",
+        ),
+        municipality_rows,
+        "as_of",
     ),
 )
 FORMATS = ("csv", "json")
