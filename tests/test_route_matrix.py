@@ -318,6 +318,8 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
     # Not exported in this test run: the file is not there yet.
     ("opendata.download", "GET"): ("/data/ideas.csv", None, everyone(404)),
     ("opendata.stats", "GET"): ("/en/stats", None, everyone(200)),
+    ("opendata.municipalities", "GET"): ("/en/municipalities", None, everyone(200)),
+    ("opendata.municipality", "GET"): ("/en/municipalities/ixelles", None, everyone(200)),
     ("opendata.chart", "GET"): ("/en/stats/challenges.svg", None, everyone(200)),
     ("accounts.logout", "POST"): ("/en/account/logout", {}, everyone(302)),
 }

@@ -338,7 +338,7 @@ def profile(municipality: Municipality, language: str | None = None) -> Profile:
     from participation.services import browse
 
     rows = with_participants(language)
-    row = next(r for r in rows if r.municipality is not None and r.municipality.id == municipality.id)
+    row = next(r for r in rows if r.municipality and r.municipality.id == municipality.id)
     rank = 1 + sum(
         1 for r in rows if r.municipality is not None and r.tally.ideas > row.tally.ideas
     )
