@@ -74,7 +74,7 @@ def test_a_municipality_page_beside_the_regions_average(app, client, places, lan
     assert "SECRET" not in body
     # 12 residents took part (at least 10: shown); the Region's average of
     # participants per municipality, (12 + 3) / 19, is under 10: protected.
-    compare = body[body.index('class="stat-table compare-table"') :]
+    compare = body[body.index('id="compare-table"') :]
     compare = compare[: compare.index("</table>")]
     cells = re.findall(r'<td class="num">([^<]*)</td>', compare)
     ideas, average_ideas = cells[0], cells[1]
