@@ -300,8 +300,11 @@ class LanguageArgs(In):
 
 class PageArgs(LanguageArgs):
     cursor = fields.String(
-        validate=validate.Length(max=200),
-        metadata={"description": "The `next_cursor` of the previous page"},
+        validate=validate.Length(max=400),
+        metadata={
+            "description": "The `next_cursor` of the previous page: opaque and signed; "
+            "the page starts after that page's last item"
+        },
     )
     limit = fields.Integer(
         validate=validate.Range(min=1, max=MAX_LIMIT),
