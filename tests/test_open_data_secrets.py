@@ -125,9 +125,9 @@ def test_no_dataset_file_carries_non_public_content(app, client, runner, hidden_
     downloads = set(re.findall(r"http://localhost(/data/[\w.]+)", catalog)) - {
         "/data/catalog.jsonld"
     }
-    assert len(downloads) == 10
+    assert len(downloads) == 14
     files = sorted(directory.iterdir())
-    assert len(files) >= 11  # five datasets in two formats, and the index
+    assert len(files) == 15  # seven datasets in two formats, and the index
     everything = [path.read_text(encoding="utf-8") for path in files]
     everything.append(catalog)
     for url in sorted(downloads):

@@ -287,4 +287,7 @@ def decode_cursor(cursor: str | None, args: dict[str, Any]) -> Any:
     return after
 
 
-from participation.api import routes, spec  # noqa: E402,F401
+from participation.api import routes, spec  # noqa: E402,F401,I001
+
+# Budgets and consultations, after the ideas (the order of the API page).
+from participation.api import engagement  # noqa: E402,F401
