@@ -23,6 +23,7 @@ import shutil
 import signal
 import statistics
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def deep_cursor(base: str) -> tuple[str, int]:
         page = json.loads(urllib.request.urlopen(url, timeout=120).read())
         if not page["links"]["next"]:
             break
-        url = page["links"]["next"]
+        # The links name the public address: keep the path and query only.
+        parts = urllib.parse.urlsplit(page["links"]["next"])
+        url = f"{base}{parts.path}?{parts.query}"
         depth += 100
     return url.removeprefix(base), depth
 
