@@ -298,6 +298,16 @@ def format_share(value: float | None) -> str:
     return format_percent(value or 0, f"{head}0.#{tail}" if zero else pattern)
 
 
+def people(value: float | None) -> str:
+    """A count of people as it may be shown: "fewer than 10" under the
+    small-cell threshold (statistics.SMALL_CELL), the number otherwise."""
+    from participation.services.statistics import SMALL_CELL
+
+    if value is None or value < SMALL_CELL:
+        return _("fewer than %(num)s", num=SMALL_CELL)
+    return format_decimal(round(value, 1))
+
+
 def init_app(app: Flask) -> None:
     from participation.services.budgets import euros
     from participation.web import active_filter_chips, filters_url, public_idea_url
@@ -328,6 +338,7 @@ def init_app(app: Flask) -> None:
         date=format_date,
         datetime=format_datetime,
         number=lambda value: format_decimal(value or 0),
+        people=people,
     )
 
     @app.context_processor

@@ -20,8 +20,10 @@ from schemathesis.generation import GenerationMode
 
 from participation import create_app
 from participation.extensions import db
-from tests.factories import insert_comment, municipality_id
+from tests.factories import count_budget_round, insert_comment, municipality_id, set_round_phase
+from tests.factories_consultations import close, full_answer, make_consultation, question_ids
 from tests.test_api import answer
+from tests.test_api_engagement import _answer, _vote
 
 EXAMPLES = 25
 CHECKS = [
@@ -34,8 +36,9 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_app(app_config, make_user, make_idea, app):
-    """The app with ideas in every state (and no rate limit in the way)."""
+def api_app(app_config, make_user, make_idea, app, make_round, make_budget_project):
+    """The app with ideas in every state, a counted budget round, consultations
+    open and closed with results (and no rate limit in the way)."""
     author = make_user(display_name="Amina")
     official = make_user(role="official")
     published = make_idea(author=author, municipality_id=municipality_id(app, "ixelles"))
@@ -45,8 +48,21 @@ def api_app(app_config, make_user, make_idea, app):
     answer(app, published, "accepted", "Planting in spring.", official)
     insert_comment(app, published, author)
     insert_comment(app, published, author, status="hidden")
+    budget_round = make_round(phase="voting")
+    project = make_budget_project(budget_round)
+    for _ in range(2):
+        _vote(app, make_user(), budget_round.id, [project.id])
+    set_round_phase(app, budget_round.id, "results")
+    count_budget_round(app, budget_round.id, official.id)
+    closed = make_consultation(app, official)
+    for _ in range(10):
+        _answer(app, make_user(), closed, full_answer(question_ids(app, closed)))
+    close(app, closed)
+    consultation_ids = [closed, make_consultation(app, official)]
+    consultation_ids.append(make_consultation(app, official, state="upcoming"))
     tested = create_app("testing", {**app_config, "RATE_LIMIT_API": "100000 per minute"})
     tested.config["TEST_IDEA_IDS"] = ids
+    tested.config["TEST_CONSULTATION_IDS"] = consultation_ids
     yield tested
     with tested.app_context():
         db.session.remove()
@@ -61,6 +77,9 @@ OPERATIONS = [
     "GET /api/v1/ideas/{idea_id}",
     "GET /api/v1/ideas/{idea_id}/comments",
     "GET /api/v1/statistics",
+    "GET /api/v1/budgets",
+    "GET /api/v1/consultations",
+    "GET /api/v1/consultations/{consultation_id}",
 ]
 
 
@@ -85,6 +104,11 @@ def test_api_conforms_to_its_openapi_document(api_app, label, mode):
         strategies += [
             operation.as_strategy(generation_mode=mode, path_parameters={"idea_id": idea_id})
             for idea_id in api_app.config["TEST_IDEA_IDS"]
+        ]
+    if "{consultation_id}" in label:
+        strategies += [
+            operation.as_strategy(generation_mode=mode, path_parameters={"consultation_id": cid})
+            for cid in api_app.config["TEST_CONSULTATION_IDS"]
         ]
 
     @given(case=st.one_of(strategies))

@@ -9,7 +9,15 @@ from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("/fr/stats", "/nl/stats", "/en/data", "/nl/api")
+PAGES = (
+    "/fr/stats",
+    "/nl/stats",
+    "/en/data",
+    "/nl/api",
+    "/fr/municipalities",
+    "/nl/municipalities/ixelles",
+    "/en/municipalities/uccle",
+)
 
 
 @pytest.fixture

@@ -219,3 +219,42 @@ def test_challenge_totals_and_trending_follow_every_change(app, make_idea, make_
             db.session.commit()
             added = db.session.get(Idea, idea.id).trending_score - score
             assert added == pytest.approx(score / 2, rel=1e-3)
+
+
+API_LISTS = [
+    "/api/v1/ideas?limit=100",
+    "/api/v1/ideas?sort=supported&limit=100",
+    "/api/v1/ideas?sort=trending&limit=100",
+    "/api/v1/ideas?sort=discussed&limit=100",
+    "/api/v1/ideas?challenge=safe&municipality=ixelles&sort=supported&limit=100",
+]
+
+
+def test_api_cursor_pages_seek_without_offset_or_scan(app, client, database_url):
+    """The API's deep pages (issue 13): a page five cursors deep starts at the
+    cursor's key in the sort's index, never skips rows with OFFSET, and scans
+    no growing table."""
+    _load(database_url)
+    failures = []
+    for path in API_LISTS:
+        url = path
+        for _ in range(5):
+            page = client.get(url).get_json()
+            url = page["links"]["next"] or url
+        statements = _capture(app, client, url)
+        with app.app_context():
+            connection = db.session.connection()
+            explain = (
+                _postgres_full_scans
+                if connection.dialect.name == "postgresql"
+                else _sqlite_full_scans
+            )
+            for statement, parameters in statements:
+                if re.search(r"OFFSET (%\(|\?)", statement) and (
+                    connection.dialect.name == "postgresql" or parameters[-1] != 0
+                ):
+                    failures.append(f"{url}: OFFSET\n    {statement[:300]}")
+                for scan in explain(connection, statement, parameters):
+                    failures.append(f"{url}: {scan}\n    {statement[:300]}")
+            db.session.rollback()
+    assert not failures, "\n".join(failures)

@@ -337,12 +337,17 @@ ROUTES: dict[tuple[str, str], tuple[str, dict | None, dict]] = {
     ),
     ("api.idea_comments", "GET"): ("/api/v1/ideas/{published}/comments", None, everyone(200)),
     ("api.statistics", "GET"): ("/api/v1/statistics", None, everyone(200)),
+    ("api.budgets", "GET"): ("/api/v1/budgets", None, everyone(200)),
+    ("api.consultations", "GET"): ("/api/v1/consultations", None, everyone(200)),
+    ("api.consultation", "GET"): ("/api/v1/consultations/999999", None, everyone(404)),
     ("opendata.api_docs", "GET"): ("/en/api", None, everyone(200)),
     ("opendata.data", "GET"): ("/en/data", None, everyone(200)),
     ("opendata.catalog", "GET"): ("/data/catalog.jsonld", None, everyone(200)),
     # Not exported in this test run: the file is not there yet.
     ("opendata.download", "GET"): ("/data/ideas.csv", None, everyone(404)),
     ("opendata.stats", "GET"): ("/en/stats", None, everyone(200)),
+    ("opendata.municipalities", "GET"): ("/en/municipalities", None, everyone(200)),
+    ("opendata.municipality", "GET"): ("/en/municipalities/ixelles", None, everyone(200)),
     ("opendata.chart", "GET"): ("/en/stats/challenges.svg", None, everyone(200)),
     ("accounts.logout", "POST"): ("/en/account/logout", {}, everyone(302)),
 }

@@ -24,7 +24,6 @@ API page, in the index at /api/v1/ (RESOURCES) and in the schemathesis test.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from flask import Blueprint, Response, current_app, g, request
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import AnonymousUserMixin
+from itsdangerous import BadData, URLSafeSerializer
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import BadRequest
 
@@ -253,32 +253,41 @@ def _query_key(args: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(kept, default=str).encode()).hexdigest()[:12]
 
 
-def encode_cursor(offset: int, args: dict[str, Any]) -> str:
-    raw = json.dumps({"o": offset, "k": _query_key(args)}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="api-cursor")
 
 
-def decode_cursor(cursor: str | None, args: dict[str, Any]) -> int:
-    """The offset a cursor stands for; a 400 for a damaged cursor or one that
-    belongs to another query."""
+def encode_cursor(last_key: list[Any], args: dict[str, Any]) -> str:
+    """An opaque, signed cursor: "after the row whose sort key is `last_key`",
+    bound to the query's filters and order. Not an offset: a page starts where
+    the previous one ended, however many rows came before or were added since."""
+    return _signer().dumps({"a": last_key, "k": _query_key(args)})
+
+
+def damaged_cursor() -> InvalidQuery:
+    return InvalidQuery(
+        {"cursor": _("This cursor is damaged: use the next_cursor of a previous page.")}
+    )
+
+
+def decode_cursor(cursor: str | None, args: dict[str, Any]) -> Any:
+    """The sort key a cursor stands for (None without a cursor); a 400 for a
+    damaged or altered cursor, or one that belongs to another query."""
     if not cursor:
-        return 0
+        return None
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        offset = data["o"]
-        key = data["k"]
-        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset <= 10**7:
-            raise ValueError
-    except (ValueError, KeyError, TypeError, UnicodeError):
-        raise InvalidQuery(
-            {"cursor": _("This cursor is damaged: use the next_cursor of a previous page.")}
-        ) from None
+        data = _signer().loads(cursor)
+        after, key = data["a"], data["k"]
+    except (BadData, KeyError, TypeError, ValueError, UnicodeError):
+        raise damaged_cursor() from None
     if key != _query_key(args):
         raise InvalidQuery(
             {"cursor": _("This cursor belongs to another query: keep the same filters.")}
         )
-    return offset
+    return after
 
 
-from participation.api import routes, spec  # noqa: E402,F401
+from participation.api import routes, spec  # noqa: E402,F401,I001
+
+# Budgets and consultations, after the ideas (the order of the API page).
+from participation.api import engagement  # noqa: E402,F401

@@ -18,6 +18,7 @@ from participation.api import (
     InvalidQuery,
     api_language,
     bp,
+    damaged_cursor,
     decode_cursor,
     encode_cursor,
     json_response,
@@ -33,7 +34,6 @@ from participation.templating import display_name
 from participation.urls import public_url, url_with_query
 from participation.vocabulary import (
     LISTED_IDEA_STATUSES,
-    CommentStatus,
     IdeaStatus,
     OfficialStatus,
     Reason,
@@ -242,11 +242,16 @@ def ideas_list():
     if refused:
         raise InvalidQuery(refused)
     limit = args.get("limit", s.DEFAULT_LIMIT)
-    offset = decode_cursor(args.get("cursor"), args)
-    window = browse.window(filters, offset, limit)
+    after = decode_cursor(args.get("cursor"), args)
+    try:
+        window = browse.window(filters, after, limit)
+    except ValueError:
+        raise damaged_cursor() from None
     visible = [idea for idea in window.items if can_view_idea(PUBLIC, idea)]
     history = officials.histories([idea.id for idea in visible])
-    next_cursor = encode_cursor(offset + limit, args) if window.has_more else None
+    next_cursor = (
+        encode_cursor(window.last_key, args) if window.has_more and window.last_key else None
+    )
     changed = [idea_changed_at(idea, history[idea.id]) for idea in visible]
     return json_response(
         s.IdeaPageSchema,
@@ -284,20 +289,6 @@ def idea(idea_id: int):
     )
 
 
-def _visible_comments(idea: Idea) -> list[Comment]:
-    """The discussion in the idea page's order (each thread, then its replies),
-    visible comments only: hidden and deleted ones are left out."""
-    if idea.status not in LISTED_IDEA_STATUSES or not can_read_text(PUBLIC, idea):
-        return []
-    ordered: list[Comment] = []
-    # The whole discussion in one query (the API pages it by comment, not by thread).
-    for thread in comments.threads(idea, per_page=2**31 - 1).threads:
-        for comment in (thread.comment, *thread.replies):
-            if comment.status == CommentStatus.VISIBLE and can_read_text(PUBLIC, comment):
-                ordered.append(comment)
-    return ordered
-
-
 @bp.route("/ideas/<int:idea_id>/comments")
 @operation(
     _l("The visible comments on a public idea, threads in order, a page at a time"),
@@ -310,12 +301,19 @@ def _visible_comments(idea: Idea) -> list[Comment]:
 def idea_comments(idea_id: int):
     args = parse_args(s.PageArgs)
     limit = args.get("limit", s.DEFAULT_LIMIT)
-    offset = decode_cursor(args.get("cursor"), {**args, "idea_id": idea_id})
+    after = decode_cursor(args.get("cursor"), {**args, "idea_id": idea_id})
     found = _public_idea_or_404(idea_id)
-    every = _visible_comments(found)
-    page = every[offset : offset + limit]
-    more = offset + limit < len(every)
-    next_cursor = encode_cursor(offset + limit, {**args, "idea_id": idea_id}) if more else None
+    page: list[Comment] = []
+    next_cursor = None
+    # The words of a listed, readable idea only (a hidden idea's discussion is withheld).
+    if found.status in LISTED_IDEA_STATUSES and can_read_text(PUBLIC, found):
+        try:
+            window = comments.visible_window(found, after, limit)
+        except ValueError:
+            raise damaged_cursor() from None
+        page = [c for c in window.comments if can_read_text(PUBLIC, c)]
+        if window.has_more and window.last_key:
+            next_cursor = encode_cursor(window.last_key, {**args, "idea_id": idea_id})
     data = [
         {
             "id": c.id,
@@ -368,12 +366,18 @@ def statistics_view():
         {
             "totals": tally(overview.totals),
             "median_days_to_answer": overview.median_days_to_answer,
+            "participants": statistics.protected(overview.participants),
+            "small_cell_threshold": statistics.SMALL_CELL,
             "by_challenge": [
                 {"challenge": challenge_ref(r.challenge), **tally(r.tally)}
                 for r in overview.challenges
             ],
             "by_municipality": [
-                {"municipality": municipality_ref(r.municipality), **tally(r.tally)}
+                {
+                    "municipality": municipality_ref(r.municipality),
+                    **tally(r.tally),
+                    "participants": statistics.protected(r.participants),
+                }
                 for r in overview.municipalities
             ],
             "by_week": [
@@ -384,6 +388,15 @@ def statistics_view():
                     "comments": w.comments,
                 }
                 for w in overview.weeks
+            ],
+            "most_supported_this_month": [
+                {
+                    "idea_id": top.idea.id,
+                    "title": top.idea.title,
+                    "url": public_url("ideas.detail", idea_id=top.idea.id, lang_code=language),
+                    "supports": top.supports,
+                }
+                for top in overview.month_top
             ],
         },
     )

@@ -225,6 +225,12 @@ class ChallengeTallySchema(TallySchema):
     challenge = _required(fields.Nested(ChallengeRefSchema))
 
 
+PEOPLE = (
+    "People who proposed, supported or commented a public idea; null when fewer "
+    "than `small_cell_threshold` (small-cell protection)"
+)
+
+
 class MunicipalityTallySchema(TallySchema):
     municipality = _required(
         fields.Nested(
@@ -233,6 +239,22 @@ class MunicipalityTallySchema(TallySchema):
             metadata={"description": "null: ideas for the whole Region"},
         )
     )
+    participants = _required(
+        fields.Integer(
+            allow_none=True,
+            metadata={
+                "description": PEOPLE + ", counted by the municipality they declared "
+                "(always null for the whole Region)"
+            },
+        )
+    )
+
+
+class MonthTopSchema(Out):
+    idea_id = _required(fields.Integer())
+    title = _required(fields.String())
+    url = _required(fields.String())
+    supports = _required(fields.Integer(metadata={"description": "Supports this month"}))
 
 
 class WeekSchema(Out):
@@ -250,9 +272,19 @@ class StatisticsSchema(Out):
             metadata={"description": "From publication to the first official response"},
         )
     )
+    participants = _required(fields.Integer(allow_none=True, metadata={"description": PEOPLE}))
+    small_cell_threshold = _required(
+        fields.Integer(metadata={"description": "Counts of people under this are null"})
+    )
     by_challenge = _required(fields.List(fields.Nested(ChallengeTallySchema)))
     by_municipality = _required(fields.List(fields.Nested(MunicipalityTallySchema)))
     by_week = _required(fields.List(fields.Nested(WeekSchema)))
+    most_supported_this_month = _required(
+        fields.List(
+            fields.Nested(MonthTopSchema),
+            metadata={"description": "The public ideas with the most supports since the 1st"},
+        )
+    )
 
 
 class ResourceSchema(Out):
@@ -299,8 +331,11 @@ class LanguageArgs(In):
 
 class PageArgs(LanguageArgs):
     cursor = fields.String(
-        validate=validate.Length(max=200),
-        metadata={"description": "The `next_cursor` of the previous page"},
+        validate=validate.Length(max=400),
+        metadata={
+            "description": "The `next_cursor` of the previous page: opaque and signed; "
+            "the page starts after that page's last item"
+        },
     )
     limit = fields.Integer(
         validate=validate.Range(min=1, max=MAX_LIMIT),

@@ -12,8 +12,8 @@ from marshmallow import validate
 from participation.api import CORS_HEADERS, OPERATIONS
 from participation.api.spec import openapi_path
 from participation.i18n import PREFIX, current_language
-from participation.opendata import bp, charts
-from participation.services import datasets, statistics
+from participation.opendata import bp, charts, tilemap
+from participation.services import datasets, places, statistics
 from participation.urls import public_base_url, public_url
 
 
@@ -104,12 +104,38 @@ def download(filename: str):
 
 @bp.route(f"{PREFIX}/stats")
 def stats():
-    """Participation at a glance: seven queries whatever the data."""
-    overview = statistics.overview(current_language())
+    """Participation at a glance: nine queries whatever the data."""
+    language = current_language()
+    overview = statistics.overview(language)
     return render_template(
         "opendata/stats.html",
         overview=overview,
-        busiest=max((r.tally.ideas for r in overview.municipalities), default=0),
+        tilemap=tilemap.build(overview.municipalities, language),
+    )
+
+
+@bp.route(f"{PREFIX}/municipalities")
+def municipalities():
+    """The tile map of the 19 municipalities with their numbers: three queries."""
+    language = current_language()
+    rows = statistics.with_participants(language)
+    return render_template(
+        "opendata/municipalities.html",
+        rows=rows,
+        average=statistics.region_average(rows),
+        tilemap=tilemap.build(rows, language),
+    )
+
+
+@bp.route(f"{PREFIX}/municipalities/<slug>")
+def municipality(slug: str):
+    """One municipality beside the Region's average: six queries whatever the data."""
+    found = places.municipality_by_slug(slug)
+    if found is None:
+        abort(404)
+    language = current_language()
+    return render_template(
+        "opendata/municipality.html", profile=statistics.profile(found, language)
     )
 
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, false, func, select
+from sqlalchemy import Double, Select, and_, cast, false, func, select
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
 from participation.models import Challenge, Idea, Municipality
 from participation.parsing import page_number
-from participation.services import places, search
+from participation.services import keyset, places, search
 from participation.vocabulary import LISTED_IDEA_STATUSES, IdeaStatus, Language, OfficialStatus
 
 # Statuses shown in lists; hidden ideas only keep a placeholder on their own page.
@@ -329,22 +329,69 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None
 
 @dataclass
 class Window:
-    """A slice of the list for a cursor: the items from `offset`, and whether more follow."""
+    """A slice of the list for a cursor: the items after the cursor's row, the
+    sort key of the last one (the next cursor), and whether more follow."""
 
     items: list[Idea]
-    offset: int
+    last_key: list[Any] | None
     has_more: bool
 
 
-def window(filters: Filters, offset: int, limit: int) -> Window:
-    """Public ideas from `offset` on, in the same order as the list page (the
-    API's cursor pagination): ids first from the sort's index, one more than
-    `limit` to know whether another page follows, then only those rows."""
+def sort_keys(sort: str, found: Any = None) -> list[keyset.Key]:
+    """A list order as keyset keys: the same columns as `_sort_columns`, then
+    the search score first for "relevance" (lower is better)."""
+    published = keyset.Key(Idea.published_at, True, nullable=True, kind="datetime")
+    last = keyset.Key(Idea.id, True)
+    if sort == "supported":
+        keys = [keyset.Key(Idea.support_count, True), published, last]
+    elif sort == "discussed":
+        keys = [keyset.Key(Idea.comment_count, True), published, last]
+    elif sort == "trending":
+        keys = [keyset.Key(Idea.trending_score, True, kind="float"), last]
+    else:
+        keys = [published, last]
+    if sort == "relevance" and found is not None:
+        # As a double: PostgreSQL's real ts_rank would not come back exactly.
+        keys = [keyset.Key(cast(found.score, Double), False, kind="float"), *keys]
+    return keys
+
+
+def window(filters: Filters, after: Any, limit: int) -> Window:
+    """Public ideas after the row whose sort key is `after` (the JSON values
+    `Window.last_key` gave; None: from the start), in the same order as the
+    list page: the API's cursor pagination.
+    One query whatever the depth: ids and keys are read from the sort's index
+    from the cursor on (no OFFSET), one more than `limit` to know whether
+    another page follows, then only those rows are joined."""
     ids, found = _filtered_ids(filters)
-    ids, order, score = _ordered_ids(ids, filters, found)
-    query = _page_of(ids.limit(limit + 1).offset(offset), order, score=score)
-    items = list(db.session.scalars(query).unique().all())
-    return Window(items=items[:limit], offset=offset, has_more=len(items) > limit)
+    keys = sort_keys(filters.sort if found is not None else _plain(filters.sort), found)
+    if after is not None:
+        # Raises ValueError when the values do not fit this order's keys.
+        ids = ids.where(keyset.condition(keys, keyset.load(keys, after)))
+    labelled = [k.column.label(f"k{n}") for n, k in enumerate(keys)]
+    chosen = (
+        ids.add_columns(*labelled).order_by(*(k.order() for k in keys)).limit(limit + 1)
+    ).subquery("chosen")
+    outer = [chosen.c[f"k{n}"] for n in range(len(keys))]
+    query = _with_details(
+        select(Idea, *outer)
+        .join(chosen, chosen.c.id == Idea.id)
+        .order_by(
+            *(c.desc() if k.descending else c.asc() for c, k in zip(outer, keys, strict=True))
+        )
+    )
+    rows = db.session.execute(query).unique().all()
+    page = rows[:limit]
+    return Window(
+        items=[row[0] for row in page],
+        last_key=keyset.dump(keys, list(page[-1][1:])) if page else None,
+        has_more=len(rows) > limit,
+    )
+
+
+def _plain(sort: str) -> str:
+    """Without search terms there is no relevance: the default order."""
+    return DEFAULT_SORT if sort == "relevance" else sort
 
 
 @dataclass
@@ -370,6 +417,20 @@ def most_supported(limit: int = 6) -> list[Idea]:
         .limit(limit)
     )
     return list(db.session.scalars(_page_of(ids, _sort_columns("supported"))).unique().all())
+
+
+def top_of_place(
+    municipality: Municipality, sort: str, limit: int, answered: bool = False
+) -> list[Idea]:
+    """A municipality's first public ideas in a list order (only those with an
+    official response when `answered`): one query, read from the place's index."""
+    ids = select(Idea.id).where(
+        Idea.status.in_(LISTED_STATUSES), Idea.municipality_id == municipality.id
+    )
+    if answered:
+        ids = ids.where(Idea.official_status.is_not(None))
+    order = _sort_columns(sort)
+    return list(db.session.scalars(_page_of(ids.order_by(*order).limit(limit), order)).unique())
 
 
 def newest(limit: int = 6, challenge: Challenge | None = None) -> list[Idea]:

@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.orm import aliased, joinedload
 
 from participation.extensions import db
 from participation.models import Comment, Idea
 from participation.models.base import utcnow
 from participation.permissions import can_comment, can_delete_comment, can_edit_comment, require
 from participation.sanitize import render_markdown
-from participation.services import DomainError
+from participation.services import DomainError, keyset
 from participation.services.notifications import notify_author
 from participation.vocabulary import CommentStatus, Language, NotificationKind
 
@@ -191,6 +191,47 @@ def threads(idea: Idea, page: int = 1, per_page: int = THREADS_PER_PAGE) -> Disc
                 parent.replies.append(comment)
     shown = [t for t in result if t.comment.status != CommentStatus.DELETED or t.replies]
     return Discussion(threads=shown, page=page, has_more=has_more)
+
+
+@dataclass
+class CommentWindow:
+    comments: list[Comment]
+    last_key: list[Any] | None
+    has_more: bool
+
+
+def visible_window(idea: Idea, after: Any, limit: int) -> CommentWindow:
+    """The visible comments of an idea in the discussion's order (each thread,
+    oldest first, then its replies), after the comment whose key is `after`
+    (None: from the start): one query, paged in SQL (the API's comments).
+    Hidden and deleted comments are left out; a reply to one keeps its place.
+    Raises ValueError when `after` does not fit the keys."""
+    root = aliased(Comment)
+    is_reply = case((Comment.parent_id.is_(None), 0), else_=1)
+    keys = [
+        keyset.Key(root.created_at, False, kind="datetime"),
+        keyset.Key(root.id, False),
+        keyset.Key(is_reply, False),
+        keyset.Key(Comment.created_at, False, kind="datetime"),
+        keyset.Key(Comment.id, False),
+    ]
+    query = (
+        select(Comment, *(k.column for k in keys))
+        .join(root, root.id == func.coalesce(Comment.parent_id, Comment.id))
+        .where(Comment.idea_id == idea.id, Comment.status == CommentStatus.VISIBLE)
+        .options(joinedload(Comment.author))
+        .order_by(*(k.order() for k in keys))
+        .limit(limit + 1)
+    )
+    if after is not None:
+        query = query.where(keyset.condition(keys, keyset.load(keys, after)))
+    rows = db.session.execute(query).unique().all()
+    page = rows[:limit]
+    return CommentWindow(
+        comments=[row[0] for row in page],
+        last_key=keyset.dump(keys, list(page[-1][1:])) if page else None,
+        has_more=len(rows) > limit,
+    )
 
 
 def get_comment(idea: Idea, comment_id: int) -> Comment | None:

@@ -37,7 +37,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
-from participation.models import Comment, Idea, OfficialStatusChange, Support
+from participation.models import Comment, Consultation, Idea, OfficialStatusChange, Support
 from participation.models.base import utcnow
 from participation.permissions import can_read_text, can_view_idea
 from participation.sanitize import spreadsheet_safe
@@ -171,6 +171,91 @@ def comment_rows(idea_url: Callable[[int], str]) -> Iterator[dict[str, Any]]:
         }
 
 
+def municipality_rows(idea_url: Callable[[int], str]) -> Iterator[dict[str, Any]]:
+    """Participation per municipality (as on /stats), with small-cell protection:
+    a count of participants under 10 is null, and flagged."""
+    from participation.services import statistics
+
+    today = utcnow().date().isoformat()
+    for row in statistics.with_participants(Language.EN):
+        place = row.municipality
+        shown = statistics.protected(row.participants) if place is not None else None
+        yield {
+            "municipality_nis_code": place.nis_code if place else None,
+            "municipality": place.name_fr if place else None,
+            "ideas": row.tally.ideas,
+            "supports": row.tally.supports,
+            "comments": row.tally.comments,
+            "answered": row.tally.answered,
+            "participants": shown,
+            "participants_fewer_than_10": place is not None and shown is None,
+            "as_of": today,
+        }
+
+
+def budget_result_rows(idea_url: Callable[[int], str]) -> Iterator[dict[str, Any]]:
+    """The projects of every counted budget round, with their votes (counts,
+    never who) and whether the round's rule funds them."""
+    from participation.models import BudgetProject, BudgetRound
+
+    query = (
+        select(BudgetProject, BudgetRound)
+        .join(BudgetRound, BudgetRound.id == BudgetProject.round_id)
+        .where(BudgetRound.counted_at.is_not(None))
+        .order_by(BudgetRound.id, BudgetProject.vote_count.desc(), BudgetProject.id)
+    )
+    for project, budget_round in db.session.execute(query):
+        yield {
+            "round_id": budget_round.id,
+            "round": budget_round.title_fr,
+            "municipality_nis_code": (
+                budget_round.municipality.nis_code if budget_round.municipality else None
+            ),
+            "total_amount": budget_round.total_amount,
+            "outcome_rule": budget_round.outcome_rule,
+            "project_id": project.id,
+            "title": project.title,
+            "cost": project.cost,
+            "feasibility": project.feasibility,
+            "votes": project.vote_count,
+            "funded": project.funded_by(budget_round.outcome_rule),
+            "counted_at": _iso(budget_round.counted_at),
+        }
+
+
+def consultation_result_rows(idea_url: Callable[[int], str]) -> Iterator[dict[str, Any]]:
+    """Each option's count in the consultations whose results a visitor may read
+    and that at least 10 people answered (small-cell protection); free-text
+    answers stay on the site, moderated."""
+    from participation.permissions import can_view_consultation_results
+    from participation.services import consultations, statistics
+
+    for consultation in db.session.scalars(
+        select(Consultation).order_by(Consultation.closes_at, Consultation.id)
+    ):
+        if statistics.protected(consultation.respondent_count) is None:
+            continue
+        if not can_view_consultation_results(PUBLIC, consultation):
+            continue
+        found = consultations.results(consultation, Language.FR, with_texts=False)
+        for result in found.questions:
+            question = result.question
+            base = {
+                "consultation_id": consultation.id,
+                "consultation": consultation.title(Language.FR),
+                "closes_at": _iso(consultation.closes_at),
+                "question_id": question.id,
+                "question": question.text(Language.FR),
+                "kind": question.kind,
+                "answers": result.n,
+            }
+            for option in result.options:
+                yield {**base, "option": option.option.label(Language.FR),
+                       "count": option.count, "percent": option.percent}  # fmt: skip
+            for value, count, share in result.scale:
+                yield {**base, "option": str(value), "count": count, "percent": share}
+
+
 @dataclass(frozen=True)
 class Dataset:
     name: str
@@ -252,6 +337,76 @@ DATASETS: tuple[Dataset, ...] = (
         ),
         comment_rows,
         "created_at",
+    ),
+    Dataset(
+        "municipalities",
+        _l("Participation per municipality"),
+        _l(
+            "For each of the 19 municipalities (and the whole Region): public ideas, "
+            "supports, comments, answered ideas, and participants who declared living "
+            "there. A count of participants under 10 is left empty "
+            "(participants_fewer_than_10 is then true), so no one can be singled out."
+        ),
+        (
+            "municipality_nis_code",
+            "municipality",
+            "ideas",
+            "supports",
+            "comments",
+            "answered",
+            "participants",
+            "participants_fewer_than_10",
+            "as_of",
+        ),
+        municipality_rows,
+        "as_of",
+    ),
+    Dataset(
+        "budget_results",
+        _l("Participatory budget results"),
+        _l(
+            "The projects of every counted participatory budget round: cost, feasibility, "
+            "votes (counts, never who) and whether the round's rule funds them."
+        ),
+        (
+            "round_id",
+            "round",
+            "municipality_nis_code",
+            "total_amount",
+            "outcome_rule",
+            "project_id",
+            "title",
+            "cost",
+            "feasibility",
+            "votes",
+            "funded",
+            "counted_at",
+        ),
+        budget_result_rows,
+        "counted_at",
+    ),
+    Dataset(
+        "consultation_results",
+        _l("Consultation results"),
+        _l(
+            "For each consultation whose results are public and that at least 10 people "
+            "answered: each question's answers per option (counts and percentages, never "
+            "who). Free-text answers are not included."
+        ),
+        (
+            "consultation_id",
+            "consultation",
+            "closes_at",
+            "question_id",
+            "question",
+            "kind",
+            "answers",
+            "option",
+            "count",
+            "percent",
+        ),
+        consultation_result_rows,
+        "closes_at",
     ),
 )
 FORMATS = ("csv", "json")

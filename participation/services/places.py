@@ -24,3 +24,7 @@ def municipalities(language: str | None = None) -> list[Municipality]:
 
 def challenge_by_slug(slug: str) -> Challenge | None:
     return db.session.scalar(select(Challenge).where(Challenge.slug == slug))
+
+
+def municipality_by_slug(slug: str) -> Municipality | None:
+    return db.session.scalar(select(Municipality).where(Municipality.slug == slug))

@@ -11,7 +11,8 @@ import statistics as stats
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, union
+from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
 from participation.models import (
@@ -21,12 +22,22 @@ from participation.models import (
     Municipality,
     OfficialStatusChange,
     Support,
+    User,
 )
 from participation.models.base import utcnow
 from participation.vocabulary import LISTED_IDEA_STATUSES, CommentStatus
 
 LISTED = tuple(LISTED_IDEA_STATUSES)
 WEEKS = 12
+# Small-cell protection: a count of people under this is never shown exactly
+# (pages, API, datasets say "fewer than 10"), so no one can be singled out.
+SMALL_CELL = 10
+TOP = 5
+
+
+def protected(count: int | None) -> int | None:
+    """A count of people as it may be published: None when under SMALL_CELL."""
+    return count if count is not None and count >= SMALL_CELL else None
 
 
 @dataclass
@@ -57,6 +68,8 @@ class MunicipalityRow:
 
     municipality: Municipality | None
     tally: Tally
+    # People who declared living there and took part (None: not counted).
+    participants: int | None = None
 
 
 @dataclass
@@ -75,6 +88,17 @@ class Overview:
     weeks: list[Week] = field(default_factory=list)
     # Median days from publication to the first official response (None: no answer yet).
     median_days_to_answer: float | None = None
+    # Everyone who proposed, supported or commented a public idea.
+    participants: int = 0
+    # The ideas that gathered the most supports this calendar month.
+    month_top: list[MonthTop] = field(default_factory=list)
+    month_start: date | None = None
+
+
+@dataclass
+class MonthTop:
+    idea: Idea
+    supports: int
 
 
 def _tally_columns():
@@ -186,17 +210,143 @@ def median_days_to_answer() -> float | None:
     return round(stats.median(delays), 1) if delays else None
 
 
+def participants_by_municipality() -> dict[int | None, int]:
+    """How many people took part (proposed a public idea, supported one, or wrote
+    a visible comment on one), by the municipality they declared (None: not
+    declared): one grouped query. Each person counts once, wherever they took part."""
+    people = union(
+        select(Idea.author_id.label("user_id")).where(Idea.status.in_(LISTED)),
+        select(Support.user_id.label("user_id"))
+        .join(Idea, Idea.id == Support.idea_id)
+        .where(Idea.status.in_(LISTED)),
+        select(Comment.author_id.label("user_id"))
+        .join(Idea, Idea.id == Comment.idea_id)
+        .where(Idea.status.in_(LISTED), Comment.status == CommentStatus.VISIBLE),
+    ).subquery("people")
+    rows = db.session.execute(
+        select(User.municipality_id, func.count(User.id))
+        .join(people, people.c.user_id == User.id)
+        .group_by(User.municipality_id)
+    ).all()
+    return {place: int(count) for place, count in rows}
+
+
+def month_start(now: datetime | None = None) -> date:
+    return (now or utcnow()).date().replace(day=1)
+
+
+def month_top(now: datetime | None = None, limit: int = TOP) -> list[MonthTop]:
+    """The public ideas that gathered the most supports since the first of this
+    month, most first: one query (the counts, then those ideas' rows)."""
+    since = datetime.combine(month_start(now), datetime.min.time())
+    counted = (
+        select(Support.idea_id.label("idea_id"), func.count().label("n"))
+        .join(Idea, Idea.id == Support.idea_id)
+        .where(Support.created_at >= since, Idea.status.in_(LISTED))
+        .group_by(Support.idea_id)
+        .order_by(func.count().desc(), Support.idea_id.desc())
+        .limit(limit)
+        .subquery("counted")
+    )
+    rows = db.session.execute(
+        select(Idea, counted.c.n)
+        .join(counted, counted.c.idea_id == Idea.id)
+        .options(joinedload(Idea.challenge), joinedload(Idea.municipality))
+        .order_by(counted.c.n.desc(), Idea.id.desc())
+    ).all()
+    return [MonthTop(idea, int(n)) for idea, n in rows]
+
+
 def overview(language: str | None = None, now: datetime | None = None) -> Overview:
-    """Everything the statistics page and the API show: seven queries."""
+    """Everything the statistics page and the API show: nine queries."""
     challenges = by_challenge()
     totals = Tally()
     for row in challenges:
         for name in ("ideas", "supports", "comments", "answered"):
             setattr(totals, name, getattr(totals, name) + getattr(row.tally, name))
+    municipalities, people = _with_participants(language)
     return Overview(
         totals=totals,
         challenges=challenges,
-        municipalities=by_municipality(language),
+        municipalities=municipalities,
         weeks=weekly(now=now),
         median_days_to_answer=median_days_to_answer(),
+        participants=sum(people.values()),
+        month_top=month_top(now),
+        month_start=month_start(now),
+    )
+
+
+# --- One municipality ------------------------------------------------------------------
+
+
+@dataclass
+class Average:
+    """The Region's average per municipality (over the 19)."""
+
+    ideas: float
+    supports: float
+    comments: float
+    answer_rate: float
+    participants: float
+
+
+@dataclass
+class Profile:
+    municipality: Municipality
+    row: MunicipalityRow
+    average: Average
+    rank: int  # by ideas, 1 = the most (ties share a rank)
+    top: list[Idea]
+    answered: list[Idea]
+
+
+def region_average(rows: list[MunicipalityRow]) -> Average:
+    places = [r for r in rows if r.municipality is not None]
+    n = len(places) or 1
+    ideas = sum(r.tally.ideas for r in places)
+    answered = sum(r.tally.answered for r in places)
+    return Average(
+        ideas=ideas / n,
+        supports=sum(r.tally.supports for r in places) / n,
+        comments=sum(r.tally.comments for r in places) / n,
+        answer_rate=answered / ideas if ideas else 0.0,
+        participants=sum(r.participants or 0 for r in places) / n,
+    )
+
+
+def _with_participants(
+    language: str | None = None,
+) -> tuple[list[MunicipalityRow], dict[int | None, int]]:
+    rows = by_municipality(language)
+    people = participants_by_municipality()
+    for row in rows:
+        if row.municipality is not None:
+            row.participants = people.get(row.municipality.id, 0)
+    return rows, people
+
+
+def with_participants(language: str | None = None) -> list[MunicipalityRow]:
+    """The 19 municipalities and the whole Region, each with its tally and the
+    participants who declared living there: three queries."""
+    return _with_participants(language)[0]
+
+
+def profile(municipality: Municipality, language: str | None = None) -> Profile:
+    """A municipality's page: its tally and participants beside the Region's
+    average, its most supported ideas and its answered ideas: five queries."""
+    from participation.services import browse
+
+    rows = with_participants(language)
+    row = next(r for r in rows if r.municipality and r.municipality.id == municipality.id)
+    rank = 1 + sum(
+        1 for r in rows if r.municipality is not None and r.tally.ideas > row.tally.ideas
+    )
+    return Profile(
+        municipality=municipality,
+        row=row,
+        average=region_average(rows),
+        rank=rank,
+        top=browse.top_of_place(municipality, "supported", TOP),
+        answered=browse.top_of_place(municipality, "newest", TOP, answered=True),
     )
