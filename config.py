@@ -123,6 +123,8 @@ class Config:
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
     PAGE_CACHE_ENTRIES = _int("PAGE_CACHE_ENTRIES", 500)
     PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 60)
+    # Statistics pages for anonymous visitors: kept this long whatever is written.
+    STATS_CACHE_SECONDS = _int("STATS_CACHE_SECONDS", 300)
     # Page numbers offered in lists (deeper pages would cost more): filters,
     # search and the other orders reach the rest.
     IDEAS_MAX_PAGES = 50

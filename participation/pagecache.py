@@ -54,6 +54,10 @@ ENDPOINTS = frozenset(
         "ideas.challenge_feed",
     }
 )
+# Statistics pages: aggregates over every idea, costly to compute at Region
+# scale and not expected to move with each support. They are kept for
+# STATS_CACHE_SECONDS (300 s by default) whatever is written, and say so.
+TIMED_ENDPOINTS = frozenset({"opendata.stats", "opendata.municipalities", "opendata.municipality"})
 # The headers a kept response carries again (the others are set per request by
 # the hooks that run after the cache, such as the security headers).
 KEPT_HEADERS = ("Content-Type", "Content-Encoding", "ETag", "Vary", "Cache-Control")
@@ -73,6 +77,10 @@ class PageCache:
         self.entries: OrderedDict[tuple, tuple[float, int, bytes, list[tuple[str, str]]]] = (
             OrderedDict()
         )
+        self.timed: OrderedDict[tuple, tuple[float, int, bytes, list[tuple[str, str]]]] = (
+            OrderedDict()
+        )
+        self.timed_seconds = float(app.config.get("STATS_CACHE_SECONDS", 300))
         self.fragments: OrderedDict[tuple, tuple[float, dict[str, Markup]]] = OrderedDict()
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
         digest = sha256(uri.encode()).hexdigest()[:16]
@@ -132,7 +140,7 @@ class PageCache:
         """The request's key, or None when it may not be served from the cache."""
         if (
             request.method != "GET"
-            or request.endpoint not in ENDPOINTS
+            or (request.endpoint not in ENDPOINTS and request.endpoint not in TIMED_ENDPOINTS)
             or not self.app.config.get("PAGE_CACHE_ENABLED", True)
         ):
             return None
@@ -148,17 +156,20 @@ class PageCache:
         key = self.key()
         if key is None:
             return None
-        version = self.version()
+        timed = request.endpoint in TIMED_ENDPOINTS
+        version = -1 if timed else self.version()
         if version is None:
             return None
         g.page_cache_key = (key, version)
-        entry = self.entries.get(key)
+        entries = self.timed if timed else self.entries
+        entry = entries.get(key)
         if entry is None:
             return None
         stored_at, stored_version, body, headers = entry
-        if stored_version != version or time.monotonic() - stored_at > self.seconds:
+        seconds = self.timed_seconds if timed else self.seconds
+        if stored_version != version or time.monotonic() - stored_at > seconds:
             return None
-        self.entries.move_to_end(key)
+        entries.move_to_end(key)
         response = Response(body, headers=headers)
         response.make_conditional(request)
         g.page_cache_hit = True
@@ -180,10 +191,11 @@ class PageCache:
         headers = [
             (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
         ]
-        self.entries[key] = (time.monotonic(), version, response.get_data(), headers)
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.max_entries:
-            self.entries.popitem(last=False)
+        entries = self.timed if version == -1 else self.entries
+        entries[key] = (time.monotonic(), version, response.get_data(), headers)
+        entries.move_to_end(key)
+        while len(entries) > self.max_entries:
+            entries.popitem(last=False)
         return response
 
     # Shared blocks ------------------------------------------------------------

@@ -185,3 +185,24 @@ def test_mail_bookkeeping_leaves_kept_pages_alone(app, client, make_idea, count_
         db.session.commit()
         assert app.extensions["page_cache"].version() == version + 1
     assert "Parc Duden" in html(client.get("/en/ideas/"))
+
+
+def test_statistics_pages_are_kept_for_minutes_and_say_so(
+    app, client, make_idea, make_user, login, make_client, count_queries
+):
+    make_idea(title="Solar panels on schools")
+    for path in ("/en/stats", "/nl/municipalities", "/fr/municipalities/ixelles"):
+        first = client.get(path)
+        assert first.status_code == 200, path
+        make_idea(title="One more idea")  # a write: statistics pages are kept anyway
+        with count_queries() as counter:
+            again = client.get(path)
+        assert counter.count == 0, (path, counter.statements)
+        assert again.get_data() == first.get_data()
+    assert "These figures may be up to 5 minutes old." in html(client.get("/en/stats"))
+    # Signed in: computed for this request, never another visitor's page.
+    signed = make_client()
+    login(signed, make_user())
+    with count_queries() as counter:
+        assert signed.get("/en/stats").status_code == 200
+    assert counter.count > 1
