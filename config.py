@@ -145,6 +145,8 @@ class Config:
 
     # Where `flask opendata export` writes the bulk datasets served under /data/.
     OPENDATA_DIR = os.environ.get("OPENDATA_DIR") or str(INSTANCE_DIR / "opendata")
+    # The job worker exports the datasets when they are older than this (0: never).
+    OPENDATA_EXPORT_HOURS = _int("OPENDATA_EXPORT_HOURS", 24)
 
     # The privacy notice and the accessibility statement (/privacy, /accessibility).
     # The defaults are placeholders, shown with a note saying so: the operator
@@ -212,6 +214,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "scrypt:128:8:1"
     # Never the instance folder's datasets: tests that export choose their own folder.
     OPENDATA_DIR = os.path.join(tempfile.gettempdir(), f"participation-opendata-{os.getpid()}")
+    OPENDATA_EXPORT_HOURS = 0  # tests/test_opendata_jobs.py turns it on
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

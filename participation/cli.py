@@ -154,17 +154,27 @@ opendata = AppGroup("opendata", help="Open datasets served under /data/.")
     default=None,
     help="Where to write the files (default: the OPENDATA_DIR setting, served under /data/).",
 )
-def export_opendata(directory):
-    """Write every public dataset as CSV and JSON, and their index (schedule it daily)."""
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Have the job worker do it (needs REDIS_URL); the worker also does it daily.",
+)
+def export_opendata(directory, queued):
+    """Write every public dataset as CSV and JSON, and their index (schedule it daily,
+    or let the job worker do it)."""
     from flask import current_app
 
-    from participation.services import datasets
-    from participation.urls import public_url
+    from participation import jobs
 
-    target = directory or current_app.config["OPENDATA_DIR"]
-    index = datasets.export(
-        target, lambda idea_id: public_url("ideas.detail", idea_id=idea_id, lang_code="fr")
-    )
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if queued:
+        if not app.config.get("REDIS_URL"):
+            raise click.ClickException("--queue needs REDIS_URL (a job worker on Redis).")
+        click.echo(f"Export queued (job {jobs.enqueue_export(app)}).")
+        return
+    target = directory or app.config["OPENDATA_DIR"]
+    index = jobs.export_datasets(app, target)
     for name, info in index["datasets"].items():
         click.echo(f"{name}: {info['records']} records")
     click.echo(f"Written to {target}.")

@@ -201,6 +201,56 @@ def redis_connection(app: Flask):
     return connection
 
 
+# --- Open data exports ------------------------------------------------------------------
+
+
+def export_datasets(app: Flask, directory: str | None = None) -> dict:
+    """Write every public dataset and its index (services/datasets.py)."""
+    from participation.services import datasets
+    from participation.urls import public_url
+
+    with app.app_context():
+        return datasets.export(
+            directory or app.config["OPENDATA_DIR"],
+            lambda idea_id: public_url("ideas.detail", idea_id=idea_id, lang_code="fr"),
+        )
+
+
+def export_datasets_job() -> int:
+    """The RQ job: the daily open data export. Returns the number of datasets."""
+    return len(export_datasets(current_app._get_current_object())["datasets"])
+
+
+def enqueue_export(app: Flask) -> str:
+    """Queue the open data export on the worker; returns the job's id."""
+    job = job_queue(app).enqueue(
+        "participation.jobs.export_datasets_job",
+        job_timeout=app.config.get("OPENDATA_EXPORT_JOB_SECONDS", 3600),
+        result_ttl=24 * 3600,
+        failure_ttl=7 * 24 * 3600,
+    )
+    return job.id
+
+
+def _export_if_due(app: Flask) -> bool:
+    """Queue the export when the files are older than OPENDATA_EXPORT_HOURS (once,
+    whichever worker polls first: a Redis key held for that long). 0: never."""
+    hours = app.config.get("OPENDATA_EXPORT_HOURS", 24)
+    if not hours:
+        return False
+    index = os.path.join(app.config["OPENDATA_DIR"], "index.json")
+    try:
+        age = time.time() - os.stat(index).st_mtime
+    except OSError:
+        age = None
+    if age is not None and age < hours * 3600:
+        return False
+    if not redis_connection(app).set("participation:export-queued", 1, nx=True, ex=hours * 3600):
+        return False
+    enqueue_export(app)
+    return True
+
+
 def job_queue(app: Flask):
     from rq import Queue
 
@@ -604,6 +654,7 @@ def _poll(app: Flask, stop: threading.Event, interval: float) -> None:
                 due = due_count()
                 _announce_budget_votes()
                 db.session.remove()
+            _export_if_due(app)
             if due and not len(job_queue(app)):
                 enqueue_delivery(app)
         except Exception:  # noqa: BLE001 - keep polling

@@ -94,6 +94,7 @@ def topology(tmp_path_factory, smtp_server):
         JOBS_QUEUE=f"servers-{uuid.uuid4().hex[:8]}",
         MAIL_SERVER=smtp_server.hostname,
         MAIL_PORT=str(smtp_server.port),
+        OPENDATA_EXPORT_HOURS="0",
     )
     servers, bases = [], []
     for name in ("a", "b"):

@@ -247,6 +247,7 @@ def worker_env(app, smtp_host: str, smtp_port: int, **extra: str) -> dict[str, s
         SECRET_KEY=app.config["SECRET_KEY"],
         MAIL_SERVER=smtp_host,
         MAIL_PORT=str(smtp_port),
+        OPENDATA_EXPORT_HOURS="0",  # no daily export in the mail tests
         **extra,
     )
     return env
