@@ -206,3 +206,14 @@ def test_statistics_pages_are_kept_for_minutes_and_say_so(
     with count_queries() as counter:
         assert signed.get("/en/stats").status_code == 200
     assert counter.count > 1
+
+
+def test_api_statistics_are_computed_at_most_every_few_minutes(client, make_idea, count_queries):
+    make_idea(title="Heat maps of the Region")
+    first = client.get("/api/v1/statistics?lang=fr")
+    assert first.status_code == 200 and first.json["totals"]["ideas"] == 1
+    make_idea(title="Another idea")
+    with count_queries() as counter:
+        again = client.get("/api/v1/statistics?lang=fr")
+    assert counter.count == 0
+    assert again.json == first.json

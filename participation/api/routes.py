@@ -6,9 +6,10 @@ through a schema. Query counts are fixed whatever the data (see tests/test_api.p
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -350,6 +351,21 @@ def idea_comments(idea_id: int):
 def statistics_view():
     parse_args(s.LanguageArgs)
     language = api_language()
+    # Aggregates over every idea: computed at most every STATS_CACHE_SECONDS per
+    # process and language (as the /stats page), when the page cache is on.
+    kept = current_app.extensions.setdefault("api_statistics", {})
+    found = kept.get(language)
+    seconds = current_app.config.get("STATS_CACHE_SECONDS", 300)
+    if found is None or time.monotonic() - found[0] > seconds:
+        payload = _statistics_payload(language)
+        if current_app.config.get("PAGE_CACHE_ENABLED"):
+            kept[language] = (time.monotonic(), payload)
+    else:
+        payload = found[1]
+    return json_response(s.StatisticsSchema, payload)
+
+
+def _statistics_payload(language: str) -> dict[str, Any]:
     overview = statistics.overview(language)
 
     def tally(t: statistics.Tally) -> dict[str, Any]:
@@ -361,42 +377,38 @@ def statistics_view():
             "answer_rate": round(t.answer_rate, 4),
         }
 
-    return json_response(
-        s.StatisticsSchema,
-        {
-            "totals": tally(overview.totals),
-            "median_days_to_answer": overview.median_days_to_answer,
-            "participants": statistics.protected(overview.participants),
-            "small_cell_threshold": statistics.SMALL_CELL,
-            "by_challenge": [
-                {"challenge": challenge_ref(r.challenge), **tally(r.tally)}
-                for r in overview.challenges
-            ],
-            "by_municipality": [
-                {
-                    "municipality": municipality_ref(r.municipality),
-                    **tally(r.tally),
-                    "participants": statistics.protected(r.participants),
-                }
-                for r in overview.municipalities
-            ],
-            "by_week": [
-                {
-                    "week_start": w.start,
-                    "ideas": w.ideas,
-                    "supports": w.supports,
-                    "comments": w.comments,
-                }
-                for w in overview.weeks
-            ],
-            "most_supported_this_month": [
-                {
-                    "idea_id": top.idea.id,
-                    "title": top.idea.title,
-                    "url": public_url("ideas.detail", idea_id=top.idea.id, lang_code=language),
-                    "supports": top.supports,
-                }
-                for top in overview.month_top
-            ],
-        },
-    )
+    return {
+        "totals": tally(overview.totals),
+        "median_days_to_answer": overview.median_days_to_answer,
+        "participants": statistics.protected(overview.participants),
+        "small_cell_threshold": statistics.SMALL_CELL,
+        "by_challenge": [
+            {"challenge": challenge_ref(r.challenge), **tally(r.tally)} for r in overview.challenges
+        ],
+        "by_municipality": [
+            {
+                "municipality": municipality_ref(r.municipality),
+                **tally(r.tally),
+                "participants": statistics.protected(r.participants),
+            }
+            for r in overview.municipalities
+        ],
+        "by_week": [
+            {
+                "week_start": w.start,
+                "ideas": w.ideas,
+                "supports": w.supports,
+                "comments": w.comments,
+            }
+            for w in overview.weeks
+        ],
+        "most_supported_this_month": [
+            {
+                "idea_id": top.idea.id,
+                "title": top.idea.title,
+                "url": public_url("ideas.detail", idea_id=top.idea.id, lang_code=language),
+                "supports": top.supports,
+            }
+            for top in overview.month_top
+        ],
+    }
