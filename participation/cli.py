@@ -156,11 +156,11 @@ opendata = AppGroup("opendata", help="Open datasets served under /data/.")
 )
 @click.option(
     "--queue",
-    "queued",
+    "to_queue",
     is_flag=True,
     help="Have the job worker do it (needs REDIS_URL); the worker also does it daily.",
 )
-def export_opendata(directory, queued):
+def export_opendata(directory, to_queue):
     """Write every public dataset as CSV and JSON, and their index (schedule it daily,
     or let the job worker do it)."""
     from flask import current_app
@@ -168,7 +168,7 @@ def export_opendata(directory, queued):
     from participation import jobs
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if queued:
+    if to_queue:
         if not app.config.get("REDIS_URL"):
             raise click.ClickException("--queue needs REDIS_URL (a job worker on Redis).")
         click.echo(f"Export queued (job {jobs.enqueue_export(app)}).")

@@ -180,14 +180,17 @@ def test_live_budget_bar_never_lets_you_go_over(live_server, browser):
         expect(bar).to_contain_text("nog")
         page.get_by_label("Bomen in de Hoogstraat").check()
         # In the server's own words and number format.
-        expect(bar).to_have_text("€60.000 gebruikt van €100.000: nog €40.000 over.")
+        # Amounts in the server's Dutch format (a no-break space after the euro sign).
+        expect(bar).to_have_text(
+            "€\u00a060.000 gebruikt van €\u00a0100.000: nog €\u00a040.000 over."
+        )
         # 45,000 does not fit in the 40,000 left: the box stays unticked, and the page says why.
         bikes = page.get_by_label("Fietsenstalling aan het station")
         bikes.click()
         expect(bikes).not_to_be_checked()
         refusal = page.locator("[data-bar-refusal]")
         expect(refusal).to_be_visible()
-        expect(refusal).to_have_text("Dit project kost €45.000, u hebt nog €40.000 over.")
+        expect(refusal).to_have_text("Dit project kost €\u00a045.000, u hebt nog €\u00a040.000 over.")
         expect(page.locator(".fit-hint:visible")).to_have_count(1)
         _shot(page, "ballot-live-bar")
         # Make room, and it fits.

@@ -65,6 +65,9 @@ ORDINARY = {
     "create",  # a CLI command ("users create")
     "edit",  # a refusal page's action
     "budgets",  # a blueprint and a CLI group, like the email group
+    # open data dataset names (/data/budget_results.csv), like the notification kinds
+    "budget_results",
+    "consultation_results",
 }
 
 
