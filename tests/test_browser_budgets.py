@@ -190,7 +190,9 @@ def test_live_budget_bar_never_lets_you_go_over(live_server, browser):
         expect(bikes).not_to_be_checked()
         refusal = page.locator("[data-bar-refusal]")
         expect(refusal).to_be_visible()
-        expect(refusal).to_have_text("Dit project kost €\u00a045.000, u hebt nog €\u00a040.000 over.")
+        expect(refusal).to_have_text(
+            "Dit project kost €\u00a045.000, u hebt nog €\u00a040.000 over."
+        )
         expect(page.locator(".fit-hint:visible")).to_have_count(1)
         _shot(page, "ballot-live-bar")
         # Make room, and it fits.
