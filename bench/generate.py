@@ -2,6 +2,7 @@
 
     S: 1,000 ideas, 10,000 supports, 2,000 comments
     L: 100,000 ideas, 1,000,000 supports, 200,000 comments
+    (and one idea in ten with a published translation)
 
 The schema comes from the migrations (`flask db upgrade`), then rows are bulk
 inserted through it (executemany on SQLite, COPY on PostgreSQL). Counters are
@@ -298,6 +299,42 @@ def load_postgres(url: str, users, ideas, supports, comments) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
+# One idea in TRANSLATED has a published translation (search and similar
+# ideas read them too: migration 0013_translations).
+TRANSLATED = 10
+
+
+def translate(url: str) -> None:
+    """A published translation for one idea in TRANSLATED, into Dutch (or
+    French for a Dutch idea), with the idea's own words: a search for a common
+    word finds many ideas through their translation too."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        from sqlalchemy import event
+
+        from participation.stemming import stem_text
+
+        @event.listens_for(engine, "connect")
+        def _functions(connection, _record):
+            # The similar-ideas triggers (0013_translations) stem each translation.
+            connection.create_function("stem_text", 2, stem_text, deterministic=True)
+
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO idea_translations (idea_id, language, title, body_source,"
+                " body_html, translator_id, by_author, status, created_at, updated_at)"
+                " SELECT id, CASE WHEN language = 'nl' THEN 'fr' ELSE 'nl' END,"
+                " CASE WHEN language = 'nl' THEN 'Traduction : ' ELSE 'Vertaling: ' END || title,"
+                " body_source, body_html, author_id, :yes, 'published', updated_at, updated_at"
+                " FROM ideas WHERE id % :every = 0 ORDER BY id"
+            ),
+            {"yes": True, "every": TRANSLATED},
+        )
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+
+
 def check(url: str) -> None:
     """Every stored counter equals what the rows say."""
     engine = create_engine(url)
@@ -361,11 +398,13 @@ def generate(url: str, size: str, seed: int = 7) -> None:
         load_sqlite(make_url(url).database, users, ideas, supports, comments)
     else:
         load_postgres(url, users, ideas, supports, comments)
+    translate(url)
     loaded = time.perf_counter()
     check(url)
     print(
         f"{size} on {make_url(url).get_backend_name()}: {counts['ideas']:,} ideas, "
-        f"{counts['supports']:,} supports, {counts['comments']:,} comments, {len(users):,} users;"
+        f"{counts['supports']:,} supports, {counts['comments']:,} comments, {len(users):,} users,"
+        f" {counts['ideas'] // TRANSLATED:,} translations;"
         f" rows made in {made - start:.0f} s, loaded in {loaded - made:.0f} s, checked in"
         f" {time.perf_counter() - loaded:.0f} s"
     )

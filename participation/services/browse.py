@@ -256,20 +256,26 @@ def _page_of(ids: Select, order: list, score=None) -> Select:
     return _with_details(query)
 
 
+def _conditions(filters: Filters) -> list:
+    """The conditions on Idea of every filter but the search words."""
+    conditions: list = [Idea.status.in_(LISTED_STATUSES)]
+    if filters.challenge is not None:
+        conditions.append(Idea.challenge_id == filters.challenge.id)
+    if filters.whole_region:
+        conditions.append(Idea.municipality_id.is_(None))
+    elif filters.municipality is not None:
+        conditions.append(Idea.municipality_id == filters.municipality.id)
+    if filters.status:
+        conditions.append(_status_condition(filters.status))
+    if filters.language:
+        conditions.append(Idea.language == filters.language)
+    return conditions
+
+
 def _filtered_ids(filters: Filters) -> tuple[Select, Any]:
     """The ids of the public ideas these filters select, unordered, and the search
     match (None without search terms)."""
-    ids = select(Idea.id).where(Idea.status.in_(LISTED_STATUSES))
-    if filters.challenge is not None:
-        ids = ids.where(Idea.challenge_id == filters.challenge.id)
-    if filters.whole_region:
-        ids = ids.where(Idea.municipality_id.is_(None))
-    elif filters.municipality is not None:
-        ids = ids.where(Idea.municipality_id == filters.municipality.id)
-    if filters.status:
-        ids = ids.where(_status_condition(filters.status))
-    if filters.language:
-        ids = ids.where(Idea.language == filters.language)
+    ids = select(Idea.id).where(*_conditions(filters))
     found = None
     terms = filters.terms
     if terms:
@@ -300,9 +306,10 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None
     ids are read from the index of the sort and only their rows are loaded.
     A page past the end shows the last page.
     """
-    ids, found = _filtered_ids(filters)
-
     max_pages = max_pages or MAX_PAGES
+    if filters.terms:
+        return _search_page(filters, per_page, max_pages)
+    ids, found = _filtered_ids(filters)
     more = False
     if not filters.is_challenge_only:
         cap = max_pages * per_page
@@ -322,6 +329,54 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None
     ids = ids.limit(per_page).offset((page - 1) * per_page)
     query = _page_of(ids, order, score=score)
     items = list(db.session.scalars(query).unique().all())
+    return Page(
+        items=items, total=total, page=page, per_page=per_page, more=more, max_pages=max_pages
+    )
+
+
+# What a search result is ordered by, besides its score: the columns of the
+# list orders (_sort_columns), read with each match.
+_SORT_KEYS = (Idea.published_at, Idea.support_count, Idea.comment_count, Idea.trending_score)
+
+
+def _search_order(sort: str):
+    """A sort key for search matches (rows of search.recent_matches): the list
+    order `sort`, ties broken by date and id as in _sort_columns."""
+
+    def newest(row) -> tuple:
+        published = row.published_at.timestamp() if row.published_at is not None else 0.0
+        return (-published, -row.idea_id)
+
+    if sort == "supported":
+        return lambda row: (-row.support_count, *newest(row))
+    if sort == "discussed":
+        return lambda row: (-row.comment_count, *newest(row))
+    if sort == "trending":
+        return lambda row: (-row.trending_score, -row.idea_id)
+    if sort == "relevance":
+        return lambda row: (row.score, *newest(row))
+    return newest
+
+
+def _search_page(filters: Filters, per_page: int, max_pages: int) -> Page:
+    """A page of search results, in two queries whatever the data: the most
+    recent matches, as many as the pages offer (search.recent_matches: a bounded
+    read of the full-text indexes), ordered here; then the page's rows.
+
+    When more ideas match than the pages offer, the results are drawn from the
+    most recent of them, and the page says so (Page.more)."""
+    cap = max_pages * per_page
+    rows, more = search.recent_matches(filters.terms, _conditions(filters), list(_SORT_KEYS), cap)
+    rows.sort(key=_search_order(filters.sort))
+    total = len(rows)
+    pages = max(1, min(max_pages, math.ceil(total / per_page)))
+    page = min(filters.page, pages)
+    filters.page = page
+    chosen = [row.idea_id for row in rows[(page - 1) * per_page : page * per_page]]
+    # Read even when empty: a fixed number of queries whatever matches.
+    query = _with_details(select(Idea).where(Idea.id.in_(chosen)))
+    loaded = {idea.id: idea for idea in db.session.scalars(query).unique()}
+    items = [loaded[idea_id] for idea_id in chosen if idea_id in loaded]
     return Page(
         items=items, total=total, page=page, per_page=per_page, more=more, max_pages=max_pages
     )

@@ -35,11 +35,13 @@ from sqlalchemy import (
     String,
     Subquery,
     column,
+    false,
     func,
     literal_column,
     select,
     table,
     text,
+    true,
     union_all,
 )
 from sqlalchemy.orm import Session, scoped_session
@@ -176,6 +178,94 @@ def apply_search(query: Select, terms: list[str], any_term: bool = False) -> tup
     and the match (order by match.score for relevance)."""
     found = match(terms, any_term)
     return query.join(found.subquery, found.idea_id == Idea.id), found
+
+
+def recent_matches(
+    terms: list[str], conditions: list, columns: list, limit: int
+) -> tuple[list[Any], bool]:
+    """The most recent ideas matching `terms` (all of them) in their own words or a
+    published translation, among those `conditions` (on Idea) select: at most
+    `limit` rows of (idea_id, score, *columns), newest match first, each idea
+    once with its best score (lower is better); and whether more ideas match.
+
+    The work is bounded whatever the data: each index is read newest first and
+    stops after `limit` + 1 matches (SQLite walks the FTS5 doclists in rowid
+    order; PostgreSQL chooses between its GIN index and the primary key), so a
+    word found in every idea costs the same as a rare one. One statement.
+    """
+    own: Select
+    through: Select
+    dialect = db.session.get_bind().dialect.name
+    published = IdeaTranslation.status == TranslationStatus.PUBLISHED
+    if dialect == "postgresql":
+        query = func.to_tsquery("simple", tsquery(terms))
+        document: ColumnClause[Any] = literal_column("ideas.search_vector")
+        translated: ColumnClause[Any] = literal_column("idea_translations.search_vector")
+        own = (
+            select(Idea.id.label("idea_id"), (-func.ts_rank(document, query)).label("score"))
+            .add_columns(true().label("own"), *columns)
+            .where(document.op("@@")(query), *conditions)
+            .order_by(Idea.id.desc())
+        )
+        through = (
+            select(
+                IdeaTranslation.idea_id.label("idea_id"),
+                (-func.ts_rank(translated, query)).label("score"),
+            )
+            .add_columns(false().label("own"), *columns)
+            .join(Idea, Idea.id == IdeaTranslation.idea_id)
+            .where(translated.op("@@")(query), published, *conditions)
+            .order_by(IdeaTranslation.id.desc())
+        )
+    else:
+        expression = fts5_query(terms)
+        fts = table("ideas_fts", column("rowid"))
+        own = (
+            select(
+                Idea.id.label("idea_id"),
+                # Title words weigh more than description words.
+                literal_column("bm25(ideas_fts, 4.0, 1.0)").label("score"),
+            )
+            .add_columns(true().label("own"), *columns)
+            .select_from(fts)
+            .join(Idea, Idea.id == fts.c.rowid)
+            .where(literal_column("ideas_fts").op("MATCH")(expression), *conditions)
+            .order_by(fts.c.rowid.desc())
+        )
+        tfts = table("idea_translations_fts", column("rowid"))
+        through = (
+            select(
+                IdeaTranslation.idea_id.label("idea_id"),
+                literal_column("bm25(idea_translations_fts, 4.0, 1.0)").label("score"),
+            )
+            .add_columns(false().label("own"), *columns)
+            .select_from(tfts)
+            .join(IdeaTranslation, IdeaTranslation.id == tfts.c.rowid)
+            .join(Idea, Idea.id == IdeaTranslation.idea_id)
+            .where(
+                literal_column("idea_translations_fts").op("MATCH")(expression),
+                published,
+                *conditions,
+            )
+            .order_by(tfts.c.rowid.desc())
+        )
+    both = union_all(
+        select(own.limit(limit + 1).subquery("own")),
+        select(through.limit(limit + 1).subquery("through")),
+    )
+    rows = db.session.execute(both).all()
+    best: dict[int, Any] = {}
+    read = {True: 0, False: 0}
+    for row in rows:
+        read[row.own] += 1
+        known = best.get(row.idea_id)
+        if known is None or row.score < known.score:
+            best[row.idea_id] = row
+    newest = sorted(best.values(), key=lambda row: row.idea_id, reverse=True)
+    # Either part read to its end (limit + 1 rows) means more ideas match
+    # than were read.
+    more = len(newest) > limit or max(read.values()) > limit
+    return newest[:limit], more
 
 
 # --- Similar ideas ---------------------------------------------------------------------
