@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import snowballstemmer
@@ -74,18 +74,24 @@ def extra_stems(language: str) -> frozenset[str]:
     return frozenset(stems(words, language, extra=False))
 
 
+@lru_cache(maxsize=100_000)
+def _stem(language: str, word: str) -> str:
+    """One word's stem (the Snowball algorithms are pure Python: a text repeats
+    its words, and a language has far fewer words than texts)."""
+    return _stemmer(language).stemWord(word)
+
+
 def stems(text: str | None, language: str, extra: bool = True) -> list[str]:
     """The distinct stems of `text` read in `language`, lowercase, stop words left
     out, in order of appearance. Accents stay, as in PostgreSQL's lexemes (SQLite's
     FTS5 tokenizer folds them on both sides)."""
     stops = stop_words(language)
-    stemmer = _stemmer(language)
     dropped = extra_stems(language) if extra else frozenset()
     seen: dict[str, None] = {}
     for word in _WORD.findall((text or "")[:MAX_TEXT].lower()):
         if word in stops or (len(word) < 2 and not word.isdigit()):
             continue
-        stem = stemmer.stemWord(word)
+        stem = _stem(language, word)
         if stem and stem not in dropped:
             seen.setdefault(stem, None)
     return list(seen)
