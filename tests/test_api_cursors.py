@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -68,11 +69,20 @@ def test_every_order_walks_every_public_idea_once(client, crowd, sort):
         assert walk(client, f"/api/v1/ideas?sort={sort}&limit={limit}") == expected
 
 
-def test_search_relevance_walks_too(client, crowd):
-    _, whole = get_json(client, "/api/v1/ideas?q=tram&sort=relevance&limit=100")
+@pytest.mark.parametrize("sort", ["relevance", "newest", "supported", "discussed", "trending"])
+def test_search_walks_too_in_every_order(client, crowd, sort):
+    """With search words the API reads the same bounded set of recent matches as
+    the list page, and its cursors walk it in every order, ties and ideas
+    without a publication date included."""
+    _, whole = get_json(client, f"/api/v1/ideas?q=tram&sort={sort}&limit=100")
     expected = [item["id"] for item in whole["data"]]
-    assert len(expected) == 14
-    assert walk(client, "/api/v1/ideas?q=tram&sort=relevance&limit=4") == expected
+    assert sorted(expected) == sorted(crowd)
+    for limit in (1, 4):
+        assert walk(client, f"/api/v1/ideas?q=tram&sort={sort}&limit={limit}") == expected
+    # The same order as the site's search page.
+    html = client.get(f"/en/ideas/?q=tram&sort={sort}").get_data(as_text=True)
+    shown = re.findall(r'class="idea-card-title"[^>]*><a href="/en/ideas/(\d+)"', html)
+    assert [int(n) for n in shown] == expected
 
 
 def test_a_page_does_not_shift_when_ideas_are_added(client, make_idea):

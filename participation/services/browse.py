@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Double, Select, and_, cast, false, func, select
+from sqlalchemy import Double, Select, and_, cast, false, func, literal_column, select
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
@@ -418,6 +419,8 @@ def window(filters: Filters, after: Any, limit: int) -> Window:
     One query whatever the depth: ids and keys are read from the sort's index
     from the cursor on (no OFFSET), one more than `limit` to know whether
     another page follows, then only those rows are joined."""
+    if filters.terms:
+        return _search_window(filters, after, limit)
     ids, found = _filtered_ids(filters)
     keys = sort_keys(filters.sort if found is not None else _plain(filters.sort), found)
     if after is not None:
@@ -441,6 +444,52 @@ def window(filters: Filters, after: Any, limit: int) -> Window:
         items=[row[0] for row in page],
         last_key=keyset.dump(keys, list(page[-1][1:])) if page else None,
         has_more=len(rows) > limit,
+    )
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """Stands for the search match in sort_keys(): its score column."""
+
+    score: Any = literal_column("score")
+
+
+def _match_key_names(sort: str) -> list[str]:
+    """The attributes of a search match (search.recent_matches' rows) holding the
+    values of sort_keys(sort, ...), in their order."""
+    names = {
+        "supported": ["support_count", "published_at"],
+        "discussed": ["comment_count", "published_at"],
+        "trending": ["trending_score"],
+        "relevance": ["score", "published_at"],
+    }.get(sort, ["published_at"])
+    return [*names, "idea_id"]
+
+
+def _search_window(filters: Filters, after: Any, limit: int) -> Window:
+    """window() with search words: the same bounded read of the most recent
+    matches as the list page (_search_page), ordered here, and the cursor
+    compared here too. Two queries whatever the depth."""
+    rows, _more = search.recent_matches(
+        filters.terms, _conditions(filters), list(_SORT_KEYS), MAX_PAGES * PER_PAGE
+    )
+    keys = sort_keys(filters.sort, _Scored())
+    names = _match_key_names(filters.sort)
+    order = _search_order(filters.sort)
+    rows.sort(key=order)
+    if after is not None:
+        # Raises ValueError when the values do not fit this order's keys.
+        cursor = order(SimpleNamespace(**dict(zip(names, keyset.load(keys, after), strict=True))))
+        rows = [row for row in rows if order(row) > cursor]
+    chosen = rows[: limit + 1]
+    ids = [row.idea_id for row in chosen[:limit]]
+    query = _with_details(select(Idea).where(Idea.id.in_(ids)))
+    loaded = {idea.id: idea for idea in db.session.scalars(query).unique()}
+    page = [row for row in chosen[:limit] if row.idea_id in loaded]
+    return Window(
+        items=[loaded[row.idea_id] for row in page],
+        last_key=keyset.dump(keys, [getattr(page[-1], n) for n in names]) if page else None,
+        has_more=len(chosen) > limit,
     )
 
 
