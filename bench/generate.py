@@ -293,6 +293,11 @@ def load_postgres(url: str, users, ideas, supports, comments) -> None:
                 for row in comments:
                     copy.write_row((*row, "visible"))
             cur.execute(TOTALS)
+            # The triggers that list the search words are off too (0017_search_lexemes).
+            cur.execute(
+                "INSERT INTO search_lexemes (lexeme) SELECT DISTINCT"
+                " unnest(tsvector_to_array(search_vector)) FROM ideas ON CONFLICT DO NOTHING"
+            )
             cur.execute("SET session_replication_role = DEFAULT")
         conn.commit()
         conn.autocommit = True

@@ -57,6 +57,8 @@ SEARCH_OBJECTS = (
     "ix_ideas_similar_vector",
     "ix_idea_translations_similar_vector",
     "ix_idea_translations_search_vector",
+    # The lexemes of the search vectors, for prefix searches (0017_search_lexemes).
+    "search_lexemes",
 )
 # PostgreSQL's stored tsvectors (0006_scale, 0013_translations), generated
 # columns outside the models.

@@ -25,6 +25,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # The terms of the search indexes (0003_search, 0013_translations), to
+        # expand a prefix into the words it stands for (services/search.py).
+        for index in ("ideas_fts", "idea_translations_fts"):
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{index}_vocab"
+                f" USING fts5vocab(main, {index}, row)"
+            )
         cursor.close()
         # The stems that the similar-ideas triggers store (0013_translations).
         dbapi_connection.create_function("stem_text", 2, stem_text, deterministic=True)

@@ -331,8 +331,10 @@ def _busy_data(make_idea, add_supports, app, n: int):
         ("/en/ideas/?sort=trending", 3),
         ("/fr/ideas/challenge/open?sort=discussed", 3),
         ("/en/ideas/?challenge=open&page=2", 3),
-        # With filters or words, a bounded count comes before the page.
-        ("/en/ideas/?q=bike+crossings&sort=relevance", 4),
+        # With words: their expansions, the most recent matches (counted and
+        # ordered in Python), the page's rows.
+        ("/en/ideas/?q=bike+crossings&sort=relevance", 5),
+        # With filters, a bounded count comes before the page.
         ("/en/ideas/?challenge=safe&municipality=ixelles&sort=supported&page=2", 4),
         ("/en/ideas/?language=en&sort=newest", 4),
         ("/en/ideas/?status=published&sort=trending", 4),

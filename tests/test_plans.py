@@ -258,3 +258,38 @@ def test_api_cursor_pages_seek_without_offset_or_scan(app, client, database_url)
                     failures.append(f"{url}: {scan}\n    {statement[:300]}")
             db.session.rollback()
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.postgres_only
+def test_postgresql_reads_a_common_word_newest_first_and_a_rare_one_from_gin(app, database_url):
+    """Search words reach PostgreSQL's planner as lexemes (0017_search_lexemes),
+    which it estimates from its statistics: a word in most ideas is read by
+    walking the primary key newest first until the page's matches are found,
+    never sorted in full; a rare one (an idea's own number) from the GIN index."""
+    from participation.models import Idea
+    from participation.services import search
+    from participation.vocabulary import IdeaStatus
+
+    _load(database_url)
+    plans = {}
+    with app.app_context():
+        for word in ("park", "1234"):
+            statements = []
+
+            def capture(conn, cursor, statement, parameters, context, executemany):
+                statements.append((statement, parameters))  # noqa: B023
+
+            event.listen(db.engine, "before_cursor_execute", capture)
+            try:
+                listed = [Idea.status == IdeaStatus.PUBLISHED]
+                search.recent_matches([word], listed, [], 1000)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", capture)
+            statement, parameters = statements[-1]
+            connection = db.session.connection()
+            rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+            plans[word] = "\n".join(row[0] for row in rows)
+            db.session.rollback()
+    own = plans["park"].split("Subquery Scan on through")[0]
+    assert "Index Scan Backward using pk_ideas on ideas" in own, plans["park"]
+    assert "ix_ideas_search_vector" in plans["1234"], plans["1234"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, event, text, update
 
 from participation.extensions import db
 from participation.models import Idea
@@ -132,7 +132,9 @@ def test_hostile_search_strings_never_fail(client, corpus, count_queries, query)
     with count_queries() as counter:
         response = client.get("/en/ideas/", query_string={"q": query})
     assert response.status_code == 200
-    assert counter.count == 4
+    # Reference lists, then with words: their expansions, the matches, the
+    # page's rows; without any: a bounded count and the page.
+    assert counter.count == (5 if search.search_terms(query) else 4)
     html = response.get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     # The same strings are safe for the similar-ideas search too.
@@ -204,18 +206,35 @@ def test_similar_ideas_in_one_query(app, corpus, count_queries):
 
 
 @pytest.mark.postgres_only
-def test_postgresql_search_uses_the_gin_index(app, corpus):
-    from sqlalchemy import select
+def test_postgresql_search_writes_the_lexemes_into_the_statement(app, corpus):
+    """A prefix is written as the lexemes it stands for (0017_search_lexemes), as
+    literals the planner reads with its statistics (tests/test_plans.py checks
+    the plans it then chooses for a common and a rare word)."""
+    from participation.vocabulary import IdeaStatus
 
     with app.app_context():
-        found = search.match(["cyclable"])
-        compiled = select(found.idea_id, found.score).compile(db.engine)
-        connection = db.session.connection()
-        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-        rows = connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params)
-        plan = "\n".join(row[0] for row in rows)
+        statements = []
+
+        def capture(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            published = [Idea.status == IdeaStatus.PUBLISHED]
+            rows, more = search.recent_matches(["cyclab"], published, [], 10)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", capture)
         db.session.rollback()
-    assert "ix_ideas_search" in plan, plan
+    assert [row.idea_id for row in rows] == [corpus["wavre"].id] and not more
+    assert "to_tsquery('simple', '(''cyclable'')')" in statements[-1]
+
+
+def test_a_prefix_stands_for_its_words_in_either_index(app, corpus):
+    """Each search word is expanded into the indexed words it starts (ideas and
+    translations), in one statement; a word with no match stays a prefix."""
+    with app.app_context():
+        words = search.expansions(["wav", "cyclab", "nothingatall"])
+    assert words[0] == ["wavre"] and words[1] == ["cyclable"] and words[2] is None
 
 
 def test_sqlite_fts_table_uses_unicode61_without_diacritics(app, database_url):

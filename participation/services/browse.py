@@ -246,14 +246,12 @@ def _sort_columns(sort: str) -> list:
     return [Idea.published_at.desc(), Idea.id.desc()]
 
 
-def _page_of(ids: Select, order: list, score=None) -> Select:
+def _page_of(ids: Select, order: list) -> Select:
     """The full rows (with challenge, place and author) of the ideas whose ids
     `ids` selects, in order: the ids come from a narrow index first, and only
     those rows are joined and read."""
     chosen = ids.subquery("chosen")
-    outer = [chosen.c.score] if score is not None else []
-    outer += [c for c in order if c is not score]
-    query = select(Idea).join(chosen, chosen.c.id == Idea.id).order_by(*outer)
+    query = select(Idea).join(chosen, chosen.c.id == Idea.id).order_by(*order)
     return _with_details(query)
 
 
@@ -273,30 +271,14 @@ def _conditions(filters: Filters) -> list:
     return conditions
 
 
-def _filtered_ids(filters: Filters) -> tuple[Select, Any]:
-    """The ids of the public ideas these filters select, unordered, and the search
-    match (None without search terms)."""
+def _filtered_ids(filters: Filters) -> Select:
+    """The ids of the public ideas these filters select, unordered, when they
+    have no search words (those go through _search_page and _search_window)."""
     ids = select(Idea.id).where(*_conditions(filters))
-    found = None
-    terms = filters.terms
-    if terms:
-        ids, found = search.apply_search(ids, terms)
-    elif filters.q:
+    if filters.q:
         # Only punctuation: nothing can match.
         ids = ids.where(false())
-    return ids, found
-
-
-def _ordered_ids(ids: Select, filters: Filters, found: Any) -> tuple[Select, list, Any]:
-    """`ids` in the order of `filters.sort` (the columns of its index; ties broken
-    by date and id, so pages and cursors never skip or repeat)."""
-    order = _sort_columns(filters.sort)
-    score = None
-    if filters.sort == "relevance" and found is not None:
-        score = found.score
-        ids = ids.add_columns(found.score.label("score"))
-        order = [found.score, *order]
-    return ids.order_by(*order), order, score
+    return ids
 
 
 def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None = None) -> Page:
@@ -310,7 +292,7 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None
     max_pages = max_pages or MAX_PAGES
     if filters.terms:
         return _search_page(filters, per_page, max_pages)
-    ids, found = _filtered_ids(filters)
+    ids = _filtered_ids(filters)
     more = False
     if not filters.is_challenge_only:
         cap = max_pages * per_page
@@ -326,9 +308,11 @@ def list_ideas(filters: Filters, per_page: int = PER_PAGE, max_pages: int | None
     page = min(filters.page, pages)
     filters.page = page
 
-    ids, order, score = _ordered_ids(ids, filters, found)
-    ids = ids.limit(per_page).offset((page - 1) * per_page)
-    query = _page_of(ids, order, score=score)
+    # The columns of the sort's index; ties broken by date and id, so pages
+    # never skip or repeat.
+    order = _sort_columns(filters.sort)
+    ids = ids.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    query = _page_of(ids, order)
     items = list(db.session.scalars(query).unique().all())
     return Page(
         items=items, total=total, page=page, per_page=per_page, more=more, max_pages=max_pages
@@ -421,8 +405,8 @@ def window(filters: Filters, after: Any, limit: int) -> Window:
     another page follows, then only those rows are joined."""
     if filters.terms:
         return _search_window(filters, after, limit)
-    ids, found = _filtered_ids(filters)
-    keys = sort_keys(filters.sort if found is not None else _plain(filters.sort), found)
+    ids = _filtered_ids(filters)
+    keys = sort_keys(_plain(filters.sort))
     if after is not None:
         # Raises ValueError when the values do not fit this order's keys.
         ids = ids.where(keyset.condition(keys, keyset.load(keys, after)))

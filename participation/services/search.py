@@ -33,10 +33,10 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    Subquery,
     column,
     false,
     func,
+    literal,
     literal_column,
     select,
     table,
@@ -44,7 +44,6 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session, scoped_session
 
 from participation import stemming
 from participation.extensions import db
@@ -101,83 +100,80 @@ def tsquery(terms: list[str], any_term: bool = False) -> str:
     return (" | " if any_term else " & ").join(quoted)
 
 
-@dataclass(frozen=True)
-class Match:
-    """A subquery of (idea_id, score) for the ideas matching some terms; a
-    lower score is a better match."""
-
-    subquery: Subquery
-
-    @property
-    def idea_id(self):
-        return self.subquery.c.idea_id
-
-    @property
-    def score(self):
-        return self.subquery.c.score
+# Most words a search word stands for (its longer forms: "velo" stands for
+# "velo" and "velos"); past that, the prefix itself is searched.
+MAX_EXPANSION = 200
 
 
-def match(
-    terms: list[str], any_term: bool = False, session: Session | scoped_session | None = None
-) -> Match:
-    """Ideas matching `terms` (all of them, or any with any_term=True) in their own
-    words or in one of their published translations, as a subquery to join on
-    Idea.id and order by its score (an idea's best)."""
-    session = session or db.session
-    dialect = session.get_bind().dialect.name
-    published = IdeaTranslation.status == TranslationStatus.PUBLISHED
-    own: Select
-    through: Select
-    if dialect == "postgresql":
-        document: ColumnClause[Any] = literal_column("ideas.search_vector")
-        translated: ColumnClause[Any] = literal_column("idea_translations.search_vector")
-        query = func.to_tsquery("simple", tsquery(terms, any_term))
-        own = select(
-            Idea.id.label("idea_id"), (-func.ts_rank(document, query)).label("score")
-        ).where(document.op("@@")(query))
-        through = select(
-            IdeaTranslation.idea_id.label("idea_id"),
-            (-func.ts_rank(translated, query)).label("score"),
-        ).where(translated.op("@@")(query), published)
-    else:
-        expression = fts5_query(terms, any_term)
-        own = (
-            select(
-                literal_column("ideas_fts.rowid").label("idea_id"),
-                # Title words weigh more than description words.
-                literal_column("bm25(ideas_fts, 4.0, 1.0)").label("score"),
-            )
-            .select_from(table("ideas_fts"))
-            .where(literal_column("ideas_fts").op("MATCH")(expression))
-        )
-        found = (
-            select(
-                literal_column("idea_translations_fts.rowid").label("rowid"),
-                literal_column("bm25(idea_translations_fts, 4.0, 1.0)").label("score"),
-            )
-            .select_from(table("idea_translations_fts"))
-            .where(literal_column("idea_translations_fts").op("MATCH")(expression))
-            .subquery("translated")
-        )
-        through = (
-            select(IdeaTranslation.idea_id.label("idea_id"), found.c.score)
-            .join(found, found.c.rowid == IdeaTranslation.id)
-            .where(published)
-        )
-    both = union_all(own, through).subquery("both_matches")
-    subquery = (
-        select(both.c.idea_id.label("idea_id"), func.min(both.c.score).label("score"))
-        .group_by(both.c.idea_id)
-        .subquery("search")
+def _after(term: str) -> str:
+    """The smallest text after every text that starts with `term`."""
+    last = ord(term[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF or last > 0x10FFFF:
+        last = 0x10FFFF  # no word of the indexes sorts there
+    return term[:-1] + chr(last)
+
+
+def expansions(terms: list[str]) -> list[list[str] | None]:
+    """For each term, the words of the search indexes that start with it (None:
+    more than MAX_EXPANSION, or none), read in one statement from each
+    database's own list: FTS5's vocabulary on SQLite (temp.<index>_vocab,
+    created on each connection), `search_lexemes` on PostgreSQL
+    (0017_search_lexemes)."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    sources = (
+        [table("search_lexemes", column("lexeme"))]
+        if postgres
+        else [
+            table("ideas_fts_vocab", column("term"), schema="temp"),
+            table("idea_translations_fts_vocab", column("term"), schema="temp"),
+        ]
     )
-    return Match(subquery)
+    parts = []
+    for n, term in enumerate(terms):
+        for source in sources:
+            word = next(iter(source.c))
+            parts.append(
+                select(literal(n).label("n"), word.label("word"))
+                .where(word >= term, word < _after(term))
+                .limit(MAX_EXPANSION + 1)
+                .subquery()
+            )
+    found: list[set[str]] = [set() for _ in terms]
+    for n, word in db.session.execute(union_all(*(select(part) for part in parts))):
+        found[n].add(word)
+    return [sorted(words) if 0 < len(words) <= MAX_EXPANSION else None for words in found]
 
 
-def apply_search(query: Select, terms: list[str], any_term: bool = False) -> tuple[Select, Match]:
-    """Restrict an Idea query to the ideas matching `terms`; returns the query
-    and the match (order by match.score for relevance)."""
-    found = match(terms, any_term)
-    return query.join(found.subquery, found.idea_id == Idea.id), found
+def _fts5_expanded(terms: list[str], words: list[list[str] | None]) -> str:
+    """An FTS5 MATCH expression: each term as the OR of its words (FTS5 then
+    reads their lists newest first and stops at the LIMIT, where a prefix
+    query would first merge every list of every word it covers), or as a
+    quoted prefix."""
+    parts = []
+    for term, forms in zip(terms, words, strict=True):
+        if forms is None:
+            parts.append('"' + term.replace('"', "") + '"*')
+        else:
+            parts.append("(" + " OR ".join('"' + w.replace('"', "") + '"' for w in forms) + ")")
+    return " AND ".join(parts)
+
+
+def _tsquery_expanded(terms: list[str], words: list[list[str] | None]) -> Any:
+    """to_tsquery('simple', ...) with each term as the OR of its lexemes, or as a
+    prefix, written into the statement itself: the planner estimates each
+    lexeme from its statistics (a prefix gets a fixed guess) and chooses
+    between the GIN index and the primary key read newest first."""
+    parts = []
+    for term, forms in zip(terms, words, strict=True):
+        if forms is None:
+            parts.append(tsquery([term]))
+        else:
+            quoted = ("'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in forms)
+            parts.append("(" + " | ".join(quoted) + ")")
+    text_ = " & ".join(parts)
+    return func.to_tsquery(
+        literal_column("'simple'"), literal_column("'" + text_.replace("'", "''") + "'")
+    )
 
 
 def recent_matches(
@@ -185,20 +181,22 @@ def recent_matches(
 ) -> tuple[list[Any], bool]:
     """The most recent ideas matching `terms` (all of them) in their own words or a
     published translation, among those `conditions` (on Idea) select: at most
-    `limit` rows of (idea_id, score, *columns), newest match first, each idea
-    once with its best score (lower is better); and whether more ideas match.
+    `limit` rows of (idea_id, score, own, *columns), newest match first, each
+    idea once with its best score (lower is better); and whether more ideas
+    match.
 
     The work is bounded whatever the data: each index is read newest first and
-    stops after `limit` + 1 matches (SQLite walks the FTS5 doclists in rowid
-    order; PostgreSQL chooses between its GIN index and the primary key), so a
-    word found in every idea costs the same as a rare one. One statement.
+    stops after `limit` + 1 matches (SQLite walks the FTS5 lists in rowid
+    order; PostgreSQL walks the primary key backwards for a common word, or
+    reads a rare one from its GIN index), so a word found in every idea costs
+    about what a rare one costs. Two statements: expansions(), then this.
     """
     own: Select
     through: Select
-    dialect = db.session.get_bind().dialect.name
+    words = expansions(terms)
     published = IdeaTranslation.status == TranslationStatus.PUBLISHED
-    if dialect == "postgresql":
-        query = func.to_tsquery("simple", tsquery(terms))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = _tsquery_expanded(terms, words)
         document: ColumnClause[Any] = literal_column("ideas.search_vector")
         translated: ColumnClause[Any] = literal_column("idea_translations.search_vector")
         own = (
@@ -218,7 +216,7 @@ def recent_matches(
             .order_by(IdeaTranslation.id.desc())
         )
     else:
-        expression = fts5_query(terms)
+        expression = _fts5_expanded(terms, words)
         fts = table("ideas_fts", column("rowid"))
         own = (
             select(
@@ -257,7 +255,7 @@ def recent_matches(
     best: dict[int, Any] = {}
     read = {True: 0, False: 0}
     for row in rows:
-        read[row.own] += 1
+        read[bool(row.own)] += 1
         known = best.get(row.idea_id)
         if known is None or row.score < known.score:
             best[row.idea_id] = row
