@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import BENCH_EMAIL, BENCH_PASSWORD  # noqa: E402
+from bench.generate import BENCH_EMAIL, BENCH_PASSWORD, WORDS  # noqa: E402
 
 # (label, path, signed in); {idea} is the idea with 200 comments.
 PAGES = [
@@ -61,8 +61,21 @@ PAGES = [
     ("idea, 200 comments", "/en/ideas/{idea}", False),
     ("search 'park'", "/en/ideas/?q=park", False),
     ("search, 2 words", "/fr/ideas/?q=s%C3%A9curit%C3%A9+%C3%A9cole", False),
+    # Two words drawn at random from the generated vocabulary for every request:
+    # almost never a page kept from an earlier request (the cost of a search
+    # nobody asked before; each word is in most generated ideas: the worst case).
+    ("search, 2 random words (not kept)", "SEARCHES", False),
     ("support + withdraw POST", "POST", True),
 ]
+SEARCH_LUA = """
+local words = {%s}
+math.randomseed(7)
+request = function()
+  local a = words[math.random(#words)]
+  local b = words[math.random(#words)]
+  return wrk.format("GET", "/en/ideas/?q=" .. a .. "+" .. b, nil, "")
+end
+"""
 SUPPORT_LUA = """
 local n = 0
 request = function()
@@ -205,6 +218,8 @@ def in_process(url: str, idea: int) -> dict[str, tuple[int, int, int]]:
     for label, path, signed_in in PAGES:
         if path == "POST":
             continue
+        if path == "SEARCHES":
+            path = "/en/ideas/?q=tram+bench"  # one of them (the page cache is off here)
         path = path.format(idea=idea)
         who = signed if signed_in else client
         who.get(path)
@@ -279,12 +294,17 @@ def main() -> None:
         base_headers = ["Accept-Encoding: gzip, br"]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(SUPPORT_LUA.replace("{idea}", str(to_support)))
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as searches:
+            ascii_words = sorted({w.lower() for w in WORDS if w.isascii() and w.isalpha()})
+            searches.write(SEARCH_LUA % ", ".join(f'"{w}"' for w in ascii_words))
         for _round in range(args.rounds):
             for label, path, signed_in in pages:
                 headers = list(base_headers)
                 script = None
                 if signed_in:
                     headers.append(f"Cookie: {cookie}")
+                if path == "SEARCHES":
+                    script, path = searches.name, "/"
                 if path == "POST":
                     headers += [f"X-CSRFToken: {token}", "Accept: application/json"]
                     script, path = lua.name, "/"

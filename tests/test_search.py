@@ -291,3 +291,38 @@ def test_search_migration_downgrades_and_upgrades_cleanly(tmp_path):
         assert [i.title for i in search.similar_ideas("fountain at Flagey")] == ["Flagey fountain"]
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "note"),
+    [
+        ("en", "More than 6 ideas", "drawn from the 6 most recent ideas that match"),
+        ("fr", "Plus de 6 idées", "tirés des 6 idées les plus récentes qui correspondent"),
+        ("nl", "Meer dan 6 ideeën", "uit de 6 recentste ideeën die erbij passen"),
+    ],
+)
+def test_a_search_reads_the_most_recent_matches_and_says_so(
+    app, client, make_idea, monkeypatch, lang, heading, note
+):
+    """A search reads at most SEARCH_MAX_PAGES pages of the most recent matches,
+    ranks those, and says in the visitor's language that more ideas match."""
+    from participation.services import browse
+
+    app.config.update(IDEAS_PER_PAGE=2)
+    monkeypatch.setattr(browse, "SEARCH_MAX_PAGES", 3)  # 6 ideas read at most
+    ideas = [
+        make_idea(title=f"Tram {'tram ' * (n % 3)}stop number {n}", body="A tram stop.")
+        for n in range(9)
+    ]
+    make_idea(title="A bench", body="Nothing about transport.")
+    html = client.get(f"/{lang}/ideas/?q=tram").get_data(as_text=True)
+    shown = []
+    for page in (1, 2, 3, 4):
+        found = client.get(f"/{lang}/ideas/?q=tram&sort=newest&page={page}")
+        shown += TITLE_RE.findall(found.get_data(as_text=True))
+    assert heading in html.replace("\u00a0", " ").replace("\u202f", " ")
+    assert note in html.replace("\u00a0", " ")
+    # Page 4 is past the last page: the last page again. The six read are the
+    # six most recent matches.
+    recent = [idea.title for idea in sorted(ideas, key=lambda i: i.id, reverse=True)[:6]]
+    assert shown[:6] == recent

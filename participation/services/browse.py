@@ -220,6 +220,10 @@ class Page:
 # Page numbers stop here: deeper offsets would walk ever more of an index.
 # Filters, search and the other orders reach every idea.
 MAX_PAGES = 50
+# A search reads this many pages of the most recent matches at most (each
+# match is scored: the work grows with what is read); past them, the page
+# asks for another word or a filter.
+SEARCH_MAX_PAGES = 10
 
 
 def _with_details(query: Select) -> Select:
@@ -350,6 +354,7 @@ def _search_page(filters: Filters, per_page: int, max_pages: int) -> Page:
 
     When more ideas match than the pages offer, the results are drawn from the
     most recent of them, and the page says so (Page.more)."""
+    max_pages = min(max_pages, SEARCH_MAX_PAGES)
     cap = max_pages * per_page
     rows, more = search.recent_matches(filters.terms, _conditions(filters), list(_SORT_KEYS), cap)
     rows.sort(key=_search_order(filters.sort))
@@ -455,7 +460,7 @@ def _search_window(filters: Filters, after: Any, limit: int) -> Window:
     matches as the list page (_search_page), ordered here, and the cursor
     compared here too. Two queries whatever the depth."""
     rows, _more = search.recent_matches(
-        filters.terms, _conditions(filters), list(_SORT_KEYS), MAX_PAGES * PER_PAGE
+        filters.terms, _conditions(filters), list(_SORT_KEYS), SEARCH_MAX_PAGES * PER_PAGE
     )
     keys = sort_keys(filters.sort, _Scored())
     names = _match_key_names(filters.sort)
