@@ -82,6 +82,8 @@ class PageCache:
         )
         self.timed_seconds = float(app.config.get("STATS_CACHE_SECONDS", 300))
         self.fragments: OrderedDict[tuple, tuple[float, dict[str, Markup]]] = OrderedDict()
+        # The statistics pages' blocks, kept STATS_CACHE_SECONDS whatever is written.
+        self.timed_fragments: OrderedDict[tuple, tuple[float, dict[str, Markup]]] = OrderedDict()
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
         digest = sha256(uri.encode()).hexdigest()[:16]
         self.version_file = app.config.get("PAGE_CACHE_VERSION_FILE") or os.path.join(
@@ -200,26 +202,32 @@ class PageCache:
 
     # Shared blocks ------------------------------------------------------------
 
-    def shared_blocks(self, template: str, build: Callable[[], tuple[dict, int]]):
+    def shared_blocks(
+        self, template: str, build: Callable[[], tuple[dict, int]], timed: bool = False
+    ):
         """The SHARED_BLOCKS of `template`, rendered with the context `build()`
         returns, or kept from an earlier request for the same URL, language and
-        content version; and the status (only 200s are kept)."""
+        content version (`timed`: for STATS_CACHE_SECONDS, whatever is written);
+        and the status (only 200s are kept)."""
         key = None
+        kept, seconds = self.fragments, self.seconds
+        if timed:
+            kept, seconds = self.timed_fragments, self.timed_seconds
         if self.app.config.get("PAGE_CACHE_ENABLED", True) and request.method == "GET":
-            version = self.version()
+            version = -1 if timed else self.version()
             if version is not None:
                 key = (str(get_locale()), request.host, request.full_path, template, version)
         if key is not None:
-            found = self.fragments.get(key)
-            if found is not None and time.monotonic() - found[0] <= self.seconds:
-                self.fragments.move_to_end(key)
+            found = kept.get(key)
+            if found is not None and time.monotonic() - found[0] <= seconds:
+                kept.move_to_end(key)
                 return found[1], 200
         context, status = build()
         blocks = _render_blocks(template, context)
         if key is not None and status == 200:
-            self.fragments[key] = (time.monotonic(), blocks)
-            while len(self.fragments) > self.max_entries:
-                self.fragments.popitem(last=False)
+            kept[key] = (time.monotonic(), blocks)
+            while len(kept) > self.max_entries:
+                kept.popitem(last=False)
         return blocks, status
 
 
@@ -241,12 +249,13 @@ def _render_blocks(template_name: str, context: dict) -> dict[str, Markup]:
     }
 
 
-def render_shared_blocks(template: str, build: Callable[[], tuple[dict, int]]):
+def render_shared_blocks(template: str, build: Callable[[], tuple[dict, int]], timed: bool = False):
     """A page whose SHARED_BLOCKS are kept per URL, language and content version
-    for every visitor (no visitor-specific content may be in them): `build()`
-    returns the template's context and status, and runs only when they are not
-    kept. The frame (base.html: the visitor's menu) is rendered each time."""
-    blocks, status = page_cache().shared_blocks(template, build)
+    (`timed`: for STATS_CACHE_SECONDS) for every visitor (no visitor-specific
+    content may be in them): `build()` returns the template's context and
+    status, and runs only when they are not kept. The frame (base.html: the
+    visitor's menu) is rendered each time."""
+    blocks, status = page_cache().shared_blocks(template, build, timed=timed)
     return render_template(FRAME, shared_blocks=blocks), status
 
 

@@ -200,12 +200,25 @@ def test_statistics_pages_are_kept_for_minutes_and_say_so(
         assert counter.count == 0, (path, counter.statements)
         assert again.get_data() == first.get_data()
     assert "These figures may be up to 5 minutes old." in html(client.get("/en/stats"))
-    # Signed in: computed for this request, never another visitor's page.
+    # Signed in: the same kept figures (no aggregate is computed again), in a
+    # frame of their own (their menu), never another visitor's page.
     signed = make_client()
-    login(signed, make_user())
-    with count_queries() as counter:
-        assert signed.get("/en/stats").status_code == 200
-    assert counter.count > 1
+    user = make_user(display_name="Noor Statistics")
+    login(signed, user)
+    # The visitor, and for a municipality its row (a 404 for an unknown one).
+    for path, queries in (
+        ("/en/stats", 1),
+        ("/nl/municipalities", 1),
+        ("/fr/municipalities/ixelles", 2),
+    ):
+        signed.get(path)
+        with count_queries() as counter:
+            page = signed.get(path)
+        assert page.status_code == 200
+        assert counter.count == queries, (path, counter.statements)
+        assert "Noor Statistics" in html(page)
+        assert "Noor Statistics" not in html(client.get(path))
+    assert signed.get("/en/municipalities/nowhere").status_code == 404
 
 
 def test_api_statistics_are_computed_at_most_every_few_minutes(client, make_idea, count_queries):

@@ -13,6 +13,7 @@ from participation.api import CORS_HEADERS, OPERATIONS
 from participation.api.spec import openapi_path
 from participation.i18n import PREFIX, current_language
 from participation.opendata import bp, charts, tilemap
+from participation.pagecache import render_shared_blocks
 from participation.services import datasets, places, statistics
 from participation.urls import public_base_url, public_url
 
@@ -102,29 +103,38 @@ def download(filename: str):
 # --- Statistics -----------------------------------------------------------------------------
 
 
+# The statistics pages aggregate every idea, support and comment: their blocks
+# are kept STATS_CACHE_SECONDS for every visitor, signed in or not
+# (participation.pagecache; anonymous visitors get the whole page kept).
+
+
 @bp.route(f"{PREFIX}/stats")
 def stats():
     """Participation at a glance: nine queries whatever the data."""
-    language = current_language()
-    overview = statistics.overview(language)
-    return render_template(
-        "opendata/stats.html",
-        overview=overview,
-        tilemap=tilemap.build(overview.municipalities, language),
-    )
+
+    def build() -> tuple[dict, int]:
+        language = current_language()
+        overview = statistics.overview(language)
+        tiles = tilemap.build(overview.municipalities, language)
+        return {"overview": overview, "tilemap": tiles}, 200
+
+    return render_shared_blocks("opendata/stats.html", build, timed=True)
 
 
 @bp.route(f"{PREFIX}/municipalities")
 def municipalities():
     """The tile map of the 19 municipalities with their numbers: three queries."""
-    language = current_language()
-    rows = statistics.with_participants(language)
-    return render_template(
-        "opendata/municipalities.html",
-        rows=rows,
-        average=statistics.region_average(rows),
-        tilemap=tilemap.build(rows, language),
-    )
+
+    def build() -> tuple[dict, int]:
+        language = current_language()
+        rows = statistics.with_participants(language)
+        return {
+            "rows": rows,
+            "average": statistics.region_average(rows),
+            "tilemap": tilemap.build(rows, language),
+        }, 200
+
+    return render_shared_blocks("opendata/municipalities.html", build, timed=True)
 
 
 @bp.route(f"{PREFIX}/municipalities/<slug>")
@@ -133,10 +143,11 @@ def municipality(slug: str):
     found = places.municipality_by_slug(slug)
     if found is None:
         abort(404)
-    language = current_language()
-    return render_template(
-        "opendata/municipality.html", profile=statistics.profile(found, language)
-    )
+
+    def build() -> tuple[dict, int]:
+        return {"profile": statistics.profile(found, current_language())}, 200
+
+    return render_shared_blocks("opendata/municipality.html", build, timed=True)
 
 
 @bp.route(f"{PREFIX}/stats/<any(weekly, challenges, municipalities):chart>.svg")
