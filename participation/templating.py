@@ -14,15 +14,15 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import get_datetime_format, parse_pattern
-from flask import Flask, g, url_for
-from flask_babel import format_decimal, format_percent, get_locale, get_timezone
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import format_decimal, format_percent, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from participation import vocabulary
-from participation.i18n import format_locale
+from participation.i18n import current_language, format_locale
 from participation.permissions import can
 
 # A stand-in id: URLs are built once with it, then it is replaced.
@@ -245,6 +245,56 @@ def challenge_url(slug: str) -> str:
     return cache[key]
 
 
+MAX_FRAME_URLS = 1000
+
+
+def frame_url(endpoint: str, _public: bool = False, **values) -> str:
+    """url_for(endpoint, **values) (public_url with `_public`) for a link that
+    depends only on the language and the application's root, built once per
+    process and application: base.html carries some thirty, each one a pass
+    through the url_defaults hooks (the language, the static fingerprint's
+    stat()). Built every time in debug mode, where an edited static file gets
+    its new fingerprint at once."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    kept: dict[tuple, str] = app.extensions.setdefault("frame_urls", {})
+    key = (
+        endpoint,
+        app.config["PUBLIC_BASE_URL"] if _public else None,
+        g.get("lang_code") or current_language(),
+        request.script_root,
+        *sorted(values.items()),
+    )
+    url = kept.get(key)
+    if url is None:
+        if _public:
+            from participation.urls import public_url
+
+            url = public_url(endpoint, **values)
+        else:
+            url = url_for(endpoint, **values)
+        if not app.debug:
+            if len(kept) >= MAX_FRAME_URLS:
+                kept.clear()
+            kept[key] = url
+    return url
+
+
+def _translations():
+    """flask_babel.get_translations() (about 9 µs: a dozen context lookups),
+    kept for the request and its locale: a page calls _() some thirty times.
+    force_locale (an email in its recipient's language) and refresh() set
+    another Locale object, so the translations are looked up again then."""
+    ctx = g.get("_flask_babel") if g else None
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    kept = getattr(ctx, "kept_translations", None)
+    if kept is None or kept[0] is not locale:
+        kept = (locale, get_translations())
+        ctx.kept_translations = kept  # type: ignore[union-attr]
+    return kept[1]
+
+
 @lru_cache(maxsize=64)
 def _patterns(locale: str, kind: str, fmt: str):
     """Parsed Babel patterns for a locale: ('date', fmt) or ('datetime', fmt);
@@ -333,6 +383,16 @@ def init_app(app: Flask) -> None:
         cached_card=cached_card,
         cached_comment=cached_comment,
         challenge_url=challenge_url,
+        frame_url=frame_url,
+    )
+    # Flask-Babel's callables, with the translations kept per request (the
+    # same strings, found with fewer lookups).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
     )
     app.jinja_env.filters.update(
         date=format_date,
