@@ -19,6 +19,7 @@ from flask_babel import format_decimal, format_percent, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from participation import vocabulary
@@ -295,6 +296,16 @@ def _translations():
     return kept[1]
 
 
+@pass_context
+def _template_gettext(__context, __string: str, **variables):
+    """{{ _("...") }}: as Jinja's newstyle gettext (escaped when the template
+    autoescapes, always %-formatted), in one call."""
+    rv = _translations().ugettext(__string)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
 @lru_cache(maxsize=64)
 def _patterns(locale: str, kind: str, fmt: str):
     """Parsed Babel patterns for a locale: ('date', fmt) or ('datetime', fmt);
@@ -386,7 +397,9 @@ def init_app(app: Flask) -> None:
         frame_url=frame_url,
     )
     # Flask-Babel's callables, with the translations kept per request (the
-    # same strings, found with fewer lookups).
+    # same strings, found with fewer lookups); `_` and `gettext` called
+    # directly rather than through Jinja's alias and wrapper (two calls less
+    # for each of the thirty strings of a page), with the same newstyle rules.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
@@ -394,6 +407,7 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
     app.jinja_env.filters.update(
         date=format_date,
         datetime=format_datetime,
