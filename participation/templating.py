@@ -254,17 +254,22 @@ def frame_url(endpoint: str, _public: bool = False, **values) -> str:
     depends only on the language and the application's root, built once per
     process and application: base.html carries some thirty, each one a pass
     through the url_defaults hooks (the language, the static fingerprint's
-    stat()). Built every time in debug mode, where an edited static file gets
-    its new fingerprint at once."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    kept: dict[tuple, str] = app.extensions.setdefault("frame_urls", {})
-    key = (
-        endpoint,
-        app.config["PUBLIC_BASE_URL"] if _public else None,
-        g.get("lang_code") or current_language(),
-        request.script_root,
-        *sorted(values.items()),
-    )
+    stat()). Kept for the request only in debug mode, where an edited static
+    file gets its new fingerprint at once."""
+    try:
+        kept, setting = g._frame_urls
+    except AttributeError:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        kept = {} if app.debug else app.extensions.setdefault("frame_urls", {})
+        if len(kept) >= MAX_FRAME_URLS:
+            kept.clear()
+        setting = (
+            g.get("lang_code") or current_language(),
+            request.script_root,
+            app.config["PUBLIC_BASE_URL"],
+        )
+        g._frame_urls = (kept, setting)
+    key = (endpoint, _public, setting, *sorted(values.items()))
     url = kept.get(key)
     if url is None:
         if _public:
@@ -273,10 +278,7 @@ def frame_url(endpoint: str, _public: bool = False, **values) -> str:
             url = public_url(endpoint, **values)
         else:
             url = url_for(endpoint, **values)
-        if not app.debug:
-            if len(kept) >= MAX_FRAME_URLS:
-                kept.clear()
-            kept[key] = url
+        kept[key] = url
     return url
 
 
@@ -285,14 +287,16 @@ def _translations():
     kept for the request and its locale: a page calls _() some thirty times.
     force_locale (an email in its recipient's language) and refresh() set
     another Locale object, so the translations are looked up again then."""
-    ctx = g.get("_flask_babel") if g else None
+    try:
+        ctx = g._flask_babel
+    except (AttributeError, RuntimeError):  # not looked up yet, or no app context
+        return get_translations()
     locale = getattr(ctx, "babel_locale", None)
     if locale is None:
         return get_translations()
     kept = getattr(ctx, "kept_translations", None)
     if kept is None or kept[0] is not locale:
-        kept = (locale, get_translations())
-        ctx.kept_translations = kept  # type: ignore[union-attr]
+        kept = ctx.kept_translations = (locale, get_translations())
     return kept[1]
 
 
