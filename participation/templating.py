@@ -246,7 +246,27 @@ def challenge_url(slug: str) -> str:
     return cache[key]
 
 
-MAX_FRAME_URLS = 1000
+MAX_FRAME_KEPT = 1000
+
+
+def _frame_kept() -> tuple[dict, tuple]:
+    """What the frame keeps for this application, and the request's language,
+    application root and public base URL (everything else is in the keys)."""
+    try:
+        return g._frame_kept
+    except AttributeError:
+        pass
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    kept = {} if app.debug else app.extensions.setdefault("frame_kept", {})
+    if len(kept) >= MAX_FRAME_KEPT:
+        kept.clear()
+    setting = (
+        g.get("lang_code") or current_language(),
+        request.script_root,
+        app.config["PUBLIC_BASE_URL"],
+    )
+    g._frame_kept = (kept, setting)
+    return kept, setting
 
 
 def frame_url(endpoint: str, _public: bool = False, **values) -> str:
@@ -256,20 +276,8 @@ def frame_url(endpoint: str, _public: bool = False, **values) -> str:
     through the url_defaults hooks (the language, the static fingerprint's
     stat()). Kept for the request only in debug mode, where an edited static
     file gets its new fingerprint at once."""
-    try:
-        kept, setting = g._frame_urls
-    except AttributeError:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        kept = {} if app.debug else app.extensions.setdefault("frame_urls", {})
-        if len(kept) >= MAX_FRAME_URLS:
-            kept.clear()
-        setting = (
-            g.get("lang_code") or current_language(),
-            request.script_root,
-            app.config["PUBLIC_BASE_URL"],
-        )
-        g._frame_urls = (kept, setting)
-    key = (endpoint, _public, setting, *sorted(values.items()))
+    kept, setting = _frame_kept()
+    key = ("url", endpoint, _public, setting, *sorted(values.items()))
     url = kept.get(key)
     if url is None:
         if _public:
@@ -280,6 +288,24 @@ def frame_url(endpoint: str, _public: bool = False, **values) -> str:
             url = url_for(endpoint, **values)
         kept[key] = url
     return url
+
+
+def kept_fragment(name: str, *parts, caller) -> Markup:
+    """{% call kept_fragment(name, *parts) %}...{% endcall %}: a piece of the
+    frame rendered once per process, language and application root, and
+    `parts` (everything else it reads, such as request.endpoint). Only for
+    pieces that show nothing about the visitor (the footer, the style sheets)."""
+    kept, setting = _frame_kept()
+    key = (
+        "fragment",
+        name,
+        setting,
+        *(tuple(part) if isinstance(part, list) else part for part in parts),
+    )
+    html = kept.get(key)
+    if html is None:
+        html = kept[key] = Markup(caller())
+    return html
 
 
 def _translations():
@@ -399,6 +425,7 @@ def init_app(app: Flask) -> None:
         cached_comment=cached_comment,
         challenge_url=challenge_url,
         frame_url=frame_url,
+        kept_fragment=kept_fragment,
     )
     # Flask-Babel's callables, with the translations kept per request (the
     # same strings, found with fewer lookups); `_` and `gettext` called

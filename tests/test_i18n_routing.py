@@ -168,6 +168,17 @@ def test_frame_links_follow_the_language_and_the_application_root(client):
     assert 'href="/fr/ideas/"' in html(client.get("/fr/"))
 
 
+def test_kept_frame_pieces_follow_the_page(client):
+    """The footer is kept per language and page (templating.kept_fragment):
+    each page marks its own link as the current one."""
+    for path, label in [("/en/about", "About"), ("/en/rules", "Participation rules")] * 2:
+        body = html(client.get(path))
+        current = re.findall(r'<a href="[^"]+" aria-current="page">([^<]+)</a>', body)
+        assert label in current
+        assert len(current) == 1
+    assert ">À propos<" in html(client.get("/fr/about"))
+
+
 def test_template_translations_follow_a_forced_locale(app):
     """Templates keep the request's translations, and still follow force_locale
     (an email rendered in its recipient's language during a request)."""
