@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import sqlite3
 from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import Pool
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR
 from participation.stemming import stem_text
@@ -35,6 +38,29 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
         # The stems that the similar-ideas triggers store (0013_translations).
         dbapi_connection.create_function("stem_text", 2, stem_text, deterministic=True)
+
+
+@event.listens_for(Pool, "checkout")
+def _replace_closed_connection(dbapi_connection, connection_record, connection_proxy):
+    """A pooled server connection that the server closed while it was idle (a
+    restart, pg_terminate_backend, an idle timeout) is replaced before the
+    request uses it, without a round trip (this replaces pool_pre_ping's
+    SELECT per request): an idle connection has nothing to read, so a readable
+    socket means the server said goodbye or hung up. The pool then connects
+    again (DisconnectionError at checkout)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if fileno is None:
+        return
+    try:
+        poller = select.poll()
+        poller.register(fileno(), select.POLLIN)
+        readable = poller.poll(0)
+    except Exception as exc:  # noqa: BLE001 - a closed connection has no socket
+        raise DisconnectionError(str(exc)) from exc
+    if readable:
+        raise DisconnectionError("the server closed this connection while it was idle")
 
 
 def create_app(config_name: str | None = None, test_config: dict | None = None) -> Flask:

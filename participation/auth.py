@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Flask, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import with_expression
+from sqlalchemy.orm import lazyload, with_expression
 
 from participation.extensions import db, login_manager
 from participation.security import is_safe_local_path
@@ -22,9 +22,14 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     # Built once: the header's unread notification count comes in the same SELECT.
+    # The home municipality (joined by default) is read only by the personal
+    # data export: loaded there if asked, not on every request.
     signed_in_user = (
         select(User)
-        .options(with_expression(User.unread_notification_count, unread_count_of_user()))
+        .options(
+            with_expression(User.unread_notification_count, unread_count_of_user()),
+            lazyload(User.municipality),
+        )
         .where(User.id == bindparam("uid"))
         .execution_options(populate_existing=True)
     )

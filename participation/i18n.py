@@ -63,7 +63,28 @@ def format_locale() -> str:
 
 def switch_language_url(code: str, external: bool = False) -> str:
     """The current page in another language, with the same query string (built
-    by participation.urls, so no visitor parameter can steer or break it)."""
+    by participation.urls, so no visitor parameter can steer or break it).
+    Built once per request and language: the frame asks for each language
+    twice (the alternate links, absolute, and the switcher)."""
+    from participation.urls import public_base_url
+
+    built = g.get("_switch_language_urls")
+    if built is None:
+        built = g._switch_language_urls = {}
+    path = built.get(code)
+    if path is None:
+        path = built[code] = _switch_language_path(code)
+    if not external:
+        return path
+    # As public_url: the path without the application's root, after
+    # PUBLIC_BASE_URL (never the Host the request claims).
+    root = request.script_root
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return public_base_url() + path
+
+
+def _switch_language_path(code: str) -> str:
     from participation.urls import query_pairs, url_with_query
 
     endpoint = request.endpoint
@@ -71,10 +92,10 @@ def switch_language_url(code: str, external: bool = False) -> str:
     if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
         view_args["lang_code"] = code
         try:
-            return url_with_query(endpoint, query_pairs(), external=external, **view_args)
+            return url_with_query(endpoint, query_pairs(), **view_args)
         except BuildError:
             pass
-    return url_with_query("main.home", external=external, lang_code=code)
+    return url_with_query("main.home", lang_code=code)
 
 
 def init_app(app: Flask) -> None:

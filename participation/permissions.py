@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         Notification,
         User,
     )
+    from participation.models.ideas import IdeaState
 
     Actor: TypeAlias = User | AnonymousUserMixin
 else:
@@ -185,7 +186,7 @@ def can_propose(user: Actor) -> Decision:
     return can_participate(user)
 
 
-def can_view_idea(user: Actor, idea: Idea) -> Decision:
+def can_view_idea(user: Actor, idea: Idea | IdeaState) -> Decision:
     """Public ideas are visible to all (hidden ones as a placeholder); pending and
     rejected ideas only to their author and to moderators."""
     if idea.status in PUBLIC_IDEA_STATUSES or is_author(user, idea) or can_moderate(user):
@@ -234,7 +235,7 @@ def can_withdraw_idea(user: Actor, idea: Idea) -> Decision:
     return ALLOWED
 
 
-def can_support(user: Actor, idea: Idea) -> Decision:
+def can_support(user: Actor, idea: Idea | IdeaState) -> Decision:
     decision = can_participate(user)
     if not decision:
         return decision
@@ -245,7 +246,7 @@ def can_support(user: Actor, idea: Idea) -> Decision:
     return ALLOWED
 
 
-def can_withdraw_support(user: Actor, idea: Idea) -> Decision:
+def can_withdraw_support(user: Actor, idea: Idea | IdeaState) -> Decision:
     """Anyone signed in may take back their own support, even once supports close."""
     return _signed_in(user)
 

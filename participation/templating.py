@@ -14,15 +14,16 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import get_datetime_format, parse_pattern
-from flask import Flask, g, url_for
-from flask_babel import format_decimal, format_percent, get_locale, get_timezone
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import format_decimal, format_percent, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from participation import vocabulary
-from participation.i18n import format_locale
+from participation.i18n import current_language, format_locale
 from participation.permissions import can
 
 # A stand-in id: URLs are built once with it, then it is replaced.
@@ -245,6 +246,96 @@ def challenge_url(slug: str) -> str:
     return cache[key]
 
 
+MAX_FRAME_KEPT = 1000
+
+
+def _frame_kept() -> tuple[dict, tuple]:
+    """What the frame keeps for this application, and the request's language,
+    application root and public base URL (everything else is in the keys)."""
+    try:
+        return g._frame_kept
+    except AttributeError:
+        pass
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    kept = {} if app.debug else app.extensions.setdefault("frame_kept", {})
+    if len(kept) >= MAX_FRAME_KEPT:
+        kept.clear()
+    setting = (
+        g.get("lang_code") or current_language(),
+        request.script_root,
+        app.config["PUBLIC_BASE_URL"],
+    )
+    g._frame_kept = (kept, setting)
+    return kept, setting
+
+
+def frame_url(endpoint: str, _public: bool = False, **values) -> str:
+    """url_for(endpoint, **values) (public_url with `_public`) for a link that
+    depends only on the language and the application's root, built once per
+    process and application: base.html carries some thirty, each one a pass
+    through the url_defaults hooks (the language, the static fingerprint's
+    stat()). Kept for the request only in debug mode, where an edited static
+    file gets its new fingerprint at once."""
+    kept, setting = _frame_kept()
+    key = ("url", endpoint, _public, setting, *sorted(values.items()))
+    url = kept.get(key)
+    if url is None:
+        if _public:
+            from participation.urls import public_url
+
+            url = public_url(endpoint, **values)
+        else:
+            url = url_for(endpoint, **values)
+        kept[key] = url
+    return url
+
+
+def kept_fragment(name: str, *parts, caller) -> Markup:
+    """{% call kept_fragment(name, *parts) %}...{% endcall %}: a piece of the
+    frame rendered once per process, language and application root, and
+    `parts` (everything else it reads, such as request.endpoint). Only for
+    pieces that show nothing about the visitor (the footer, the style sheets)."""
+    kept, setting = _frame_kept()
+    key = (
+        "fragment",
+        name,
+        setting,
+        *(tuple(part) if isinstance(part, list) else part for part in parts),
+    )
+    html = kept.get(key)
+    if html is None:
+        html = kept[key] = Markup(caller())
+    return html
+
+
+def _translations():
+    """flask_babel.get_translations() (about 9 µs: a dozen context lookups),
+    kept for the request and its locale: a page calls _() some thirty times.
+    force_locale (an email in its recipient's language) and refresh() set
+    another Locale object, so the translations are looked up again then."""
+    try:
+        ctx = g._flask_babel
+    except (AttributeError, RuntimeError):  # not looked up yet, or no app context
+        return get_translations()
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    kept = getattr(ctx, "kept_translations", None)
+    if kept is None or kept[0] is not locale:
+        kept = ctx.kept_translations = (locale, get_translations())
+    return kept[1]
+
+
+@pass_context
+def _template_gettext(__context, __string: str, **variables):
+    """{{ _("...") }}: as Jinja's newstyle gettext (escaped when the template
+    autoescapes, always %-formatted), in one call."""
+    rv = _translations().ugettext(__string)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
 @lru_cache(maxsize=64)
 def _patterns(locale: str, kind: str, fmt: str):
     """Parsed Babel patterns for a locale: ('date', fmt) or ('datetime', fmt);
@@ -333,7 +424,21 @@ def init_app(app: Flask) -> None:
         cached_card=cached_card,
         cached_comment=cached_comment,
         challenge_url=challenge_url,
+        frame_url=frame_url,
+        kept_fragment=kept_fragment,
     )
+    # Flask-Babel's callables, with the translations kept per request (the
+    # same strings, found with fewer lookups); `_` and `gettext` called
+    # directly rather than through Jinja's alias and wrapper (two calls less
+    # for each of the thirty strings of a page), with the same newstyle rules.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
     app.jinja_env.filters.update(
         date=format_date,
         datetime=format_datetime,

@@ -82,6 +82,17 @@ def idea_or_404(idea_id: int):
     return idea
 
 
+def idea_state_or_404(idea_id: int):
+    """Like idea_or_404, for views that only ask permission verbs and write (the
+    support buttons): what those verbs read of the idea, not the ORM idea."""
+    from participation.services.ideas import load_idea_state
+
+    idea = load_idea_state(idea_id)
+    if idea is None or not can_view_idea(current_user, idea):
+        abort(404)
+    return idea
+
+
 PARTICIPATION_DENIALS = frozenset({Denial.ANONYMOUS, Denial.UNCONFIRMED, Denial.SUSPENDED})
 
 

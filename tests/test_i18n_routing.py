@@ -156,6 +156,39 @@ def test_hreflang_alternates_use_public_base_url(app, client):
     assert 'hreflang="x-default" href="https://participation.brussels/"' in body
 
 
+def test_frame_links_follow_the_language_and_the_application_root(client):
+    """The frame's links are built once per language and root (templating.frame_url)."""
+    for lang in ("fr", "nl", "en", "fr"):
+        body = html(client.get(f"/{lang}/"))
+        assert f'href="/{lang}/ideas/"' in body
+        assert f'href="/{lang}/about"' in body
+    body = html(client.get("/nl/", environ_overrides={"SCRIPT_NAME": "/app"}))
+    assert 'href="/app/nl/ideas/"' in body
+    assert re.search(r'href="/app/static/css/site\.css\?v=\w+"', body)
+    assert 'href="/fr/ideas/"' in html(client.get("/fr/"))
+
+
+def test_kept_frame_pieces_follow_the_page(client):
+    """The footer is kept per language and page (templating.kept_fragment):
+    each page marks its own link as the current one."""
+    for path, label in [("/en/about", "About"), ("/en/rules", "Participation rules")] * 2:
+        body = html(client.get(path))
+        current = re.findall(r'<a href="[^"]+" aria-current="page">([^<]+)</a>', body)
+        assert label in current
+        assert len(current) == 1
+    assert ">À propos<" in html(client.get("/fr/about"))
+
+
+def test_template_translations_follow_a_forced_locale(app):
+    """Templates keep the request's translations, and still follow force_locale
+    (an email rendered in its recipient's language during a request)."""
+    with app.test_request_context("/fr/"):
+        assert render_template_string("{{ _('Home') }}") == "Accueil"
+        with force_locale("nl"):
+            assert render_template_string("{{ _('Home') }}") == "Start"
+        assert render_template_string("{{ _('Home') }}") == "Accueil"
+
+
 # --- Formatting -----------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
@@ -70,6 +71,31 @@ def _locale(locale: str | None) -> str:
 
         locale = current_language()
     return locale if locale in Language.values() else Language.EN
+
+
+def closed_to_supports(duplicate_of_id: int | None, official_status: str | None) -> bool:
+    """A duplicate, or an idea whose official status ends it, takes no more supports."""
+    return duplicate_of_id is not None or official_status in CLOSED_OFFICIAL_STATUSES
+
+
+@dataclass(slots=True)
+class IdeaState:
+    """What the support views read of an idea: what the permission verbs ask
+    (status, author, closure) and the counter, loaded in one Core SELECT
+    without building an ORM `Idea` (services.ideas.load_idea_state). The
+    support services set `support_count` to the new count, as they do on an
+    `Idea`."""
+
+    id: int
+    status: str
+    author_id: int
+    duplicate_of_id: int | None
+    official_status: str | None
+    support_count: int
+
+    @property
+    def is_closed(self) -> bool:
+        return closed_to_supports(self.duplicate_of_id, self.official_status)
 
 
 class Idea(db.Model):
@@ -156,9 +182,7 @@ class Idea(db.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.duplicate_of_id is not None or (
-            self.official_status in CLOSED_OFFICIAL_STATUSES
-        )
+        return closed_to_supports(self.duplicate_of_id, self.official_status)
 
     def translated_title(self, language: str | None) -> str | None:
         """The published translation's title in `language`, if any (never the

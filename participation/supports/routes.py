@@ -14,13 +14,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from participation.extensions import limiter
-from participation.models import Idea
+from participation.models.ideas import IdeaState
 from participation.permissions import Decision, can_support, can_withdraw_support
 from participation.security import safe_next
 from participation.services import supports as service
 from participation.supports import bp
 from participation.vocabulary import Denial
-from participation.web import idea_or_404, transaction
+from participation.web import idea_state_or_404, transaction
 
 
 def _wants_json() -> bool:
@@ -57,7 +57,7 @@ def _result(idea_id: int, count: int, supported: bool, message: str, category: s
     return redirect(_back(idea_id))
 
 
-def _refused(idea: Idea, decision: Decision):
+def _refused(idea: IdeaState, decision: Decision):
     reason, message = decision.reason, decision.message
     if _wants_json():
         status = 401 if reason == Denial.ANONYMOUS else 403
@@ -81,7 +81,7 @@ def _write_limit():
 @bp.route("/<int:idea_id>/support", methods=["POST"])
 @_write_limit()
 def support(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = idea_state_or_404(idea_id)
     decision = can_support(current_user, idea)
     if not decision:
         return _refused(idea, decision)
@@ -99,7 +99,7 @@ def support(idea_id: int):
 @bp.route("/<int:idea_id>/unsupport", methods=["POST"])
 @_write_limit()
 def unsupport(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = idea_state_or_404(idea_id)
     decision = can_withdraw_support(current_user, idea)
     if not decision:
         return _refused(idea, decision)
