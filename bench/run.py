@@ -86,6 +86,9 @@ end
 """
 
 
+USER_AGENT = "participation-bench"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -179,6 +182,10 @@ def log_in(base: str) -> tuple[str, str]:
     """A session cookie for the bench citizen, and its CSRF token."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    # The browser's name, as wrk sends it: Flask-Login's session protection
+    # would otherwise see another client on every request and sign the
+    # session cookie again each time, which a real browser never causes.
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     html = opener.open(f"{base}/en/account/login").read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     data = urllib.parse.urlencode(
@@ -291,7 +298,7 @@ def main() -> None:
         wait_up(hello_port)
         wait_up(app_port, "/en/")
         cookie, token = log_in(f"http://127.0.0.1:{app_port}")
-        base_headers = ["Accept-Encoding: gzip, br"]
+        base_headers = ["Accept-Encoding: gzip, br", f"User-Agent: {USER_AGENT}"]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
             lua.write(SUPPORT_LUA.replace("{idea}", str(to_support)))
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as searches:
