@@ -2,7 +2,8 @@
 bench/generate.py: Debian's Chromium (Playwright, headless) at 360 x 740 CSS
 pixels loads the home page, the ideas list, the idea with 200 comments and a
 search in French, Dutch and English from a gunicorn server (sync, 3 workers),
-twice each (a first visit, then a repeat visit with the browser's cache).
+twice each (a first visit, then a repeat visit with the browser's cache),
+after warming the workers on other URLs of the same pages.
 Prints time to first byte, DOMContentLoaded and load, and the bytes
 transferred; saves a full-page screenshot of each first visit.
 
@@ -17,6 +18,8 @@ import argparse
 import os
 import signal
 import sys
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +67,12 @@ def main() -> None:
     engine = create_engine(args.database_url)
     with engine.connect() as conn:
         idea = conn.scalar(text("SELECT id FROM ideas ORDER BY comment_count DESC, id LIMIT 1"))
+        other = conn.scalar(
+            text(
+                "SELECT id FROM ideas WHERE status = 'published' AND id <> :i ORDER BY id LIMIT 1"
+            ),  # noqa: E501
+            {"i": idea},
+        )
         size = conn.scalar(text("SELECT count(*) FROM ideas"))
     engine.dispose()
     out = Path(args.out)
@@ -80,6 +89,22 @@ def main() -> None:
     server = serve("wsgi:app", port, 3, env)
     try:
         wait_up(port, "/en/")
+        # Warm every worker (templates compiled, locale data loaded) on other
+        # URLs of the same pages, several requests at once so that each of the
+        # three workers gets them: a first visit below is then a page rendered
+        # for the first time by a running server, not by a new process.
+        warm = [
+            f"http://127.0.0.1:{port}" + path.format(lang=lang, other=other)
+            for lang in ("fr", "nl", "en")
+            for path in (
+                "/{lang}/?warm",
+                "/{lang}/ideas/?page=2",
+                "/{lang}/ideas/{other}",
+                "/{lang}/ideas/?q=tram",
+            )  # fmt: skip
+        ]
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            list(pool.map(lambda u: urllib.request.urlopen(u, timeout=60).read(), warm * 6))
         print(f"{size:,} ideas; Chromium at 360 x 740; ms from the navigation's start")
         print("| page | language | visit | first byte | DOMContentLoaded | load | KB transferred |")
         print("|---|---|---|---|---|---|---|")

@@ -252,7 +252,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--only", help="measure only pages whose label contains this")
+    parser.add_argument(
+        "--only", help="measure only pages whose label contains this (several: comma-separated)"
+    )
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -278,7 +280,8 @@ def main() -> None:
         )
     engine.dispose()
 
-    pages = [p for p in PAGES if not args.only or args.only in p[0]]
+    wanted = [w for w in (args.only or "").split(",") if w]
+    pages = [p for p in PAGES if not wanted or any(w in p[0] for w in wanted)]
     env = {
         **os.environ,
         "DATABASE_URL": args.database_url,
