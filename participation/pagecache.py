@@ -35,6 +35,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from hashlib import sha256
+from typing import Any
 
 from flask import Flask, Response, current_app, g, render_template, request, session
 from flask_babel import get_locale
@@ -81,9 +82,9 @@ class PageCache:
             OrderedDict()
         )
         self.timed_seconds = float(app.config.get("STATS_CACHE_SECONDS", 300))
-        self.fragments: OrderedDict[tuple, tuple[float, dict[str, Markup]]] = OrderedDict()
+        self.fragments: OrderedDict[tuple, tuple[float, dict[str, Any]]] = OrderedDict()
         # The statistics pages' blocks, kept STATS_CACHE_SECONDS whatever is written.
-        self.timed_fragments: OrderedDict[tuple, tuple[float, dict[str, Markup]]] = OrderedDict()
+        self.timed_fragments: OrderedDict[tuple, tuple[float, dict[str, Any]]] = OrderedDict()
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
         digest = sha256(uri.encode()).hexdigest()[:16]
         self.version_file = app.config.get("PAGE_CACHE_VERSION_FILE") or os.path.join(
@@ -231,7 +232,7 @@ class PageCache:
         return blocks, status
 
 
-def _render_blocks(template_name: str, context: dict) -> dict[str, Markup]:
+def _render_blocks(template_name: str, context: dict) -> dict[str, Any]:
     """Render only the SHARED_BLOCKS of a template that extends base.html."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     template = app.jinja_env.get_template(template_name)
@@ -242,11 +243,15 @@ def _render_blocks(template_name: str, context: dict) -> dict[str, Markup]:
     started = template.root_render_func(jinja_context)
     next(started, None)
     started.close()
-    return {
+    blocks = {
         name: Markup("".join(jinja_context.blocks[name][0](jinja_context)))
         for name in SHARED_BLOCKS
         if name in jinja_context.blocks
     }
+    # The style sheets the page lists at its top (`{% set page_styles = ... %}`),
+    # for the frame's <head>.
+    blocks["page_styles"] = list(jinja_context.vars.get("page_styles") or [])
+    return blocks
 
 
 def render_shared_blocks(template: str, build: Callable[[], tuple[dict, int]], timed: bool = False):

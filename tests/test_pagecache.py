@@ -217,6 +217,8 @@ def test_statistics_pages_are_kept_for_minutes_and_say_so(
         assert page.status_code == 200
         assert counter.count == queries, (path, counter.statements)
         assert "Noor Statistics" in html(page)
+        # The style sheets the page lists for itself reach the frame's <head>.
+        assert "css/opendata.css" in html(page) and "css/officials.css" in html(page)
         assert "Noor Statistics" not in html(client.get(path))
     assert signed.get("/en/municipalities/nowhere").status_code == 404
 
