@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import free_port, serve, wait_up  # noqa: E402
+from bench.run import free_port, serve, server_env, wait_up  # noqa: E402
 
 ARGS = [
     "--no-sandbox",
@@ -77,14 +77,7 @@ def main() -> None:
     engine.dispose()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "SECRET_KEY": "bench-secret",
-        "PARTICIPATION_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
+    env = server_env(args.database_url)
     port = free_port()
     server = serve("wsgi:app", port, 3, env)
     try:

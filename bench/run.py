@@ -89,6 +89,20 @@ end
 USER_AGENT = "participation-bench"
 
 
+def server_env(database_url: str) -> dict[str, str]:
+    """The environment gunicorn serves the platform with in the benches: the
+    embedded configuration on the given database, without Redis."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-secret",
+        "PARTICIPATION_ENV": "development",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -282,14 +296,7 @@ def main() -> None:
 
     wanted = [w for w in (args.only or "").split(",") if w]
     pages = [p for p in PAGES if not wanted or any(w in p[0] for w in wanted)]
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "SECRET_KEY": "bench-secret",
-        "PARTICIPATION_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
+    env = server_env(args.database_url)
     hello_port, app_port = free_port(), free_port()
     hello = serve("bench.hello:app", hello_port, args.workers, env)
     # Rate limits off for the POST bench only (one user sends thousands).
