@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import drain, free_port, serve, wait_up, worker_cpu, wrk  # noqa: E402
+from bench.run import drain, free_port, serve, server_env, wait_up, worker_cpu, wrk  # noqa: E402
 
 DEEP_PAGES = 100  # the deep page is this many cursors in, at limit=100
 PAGES = [
@@ -115,14 +115,7 @@ def main() -> None:
         size = conn.scalar(text("SELECT count(*) FROM ideas"))
     engine.dispose()
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "SECRET_KEY": "bench-secret",
-        "PARTICIPATION_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
+    env = server_env(args.database_url)
     hello_port, app_port = free_port(), free_port()
     hello = serve("bench.hello:app", hello_port, args.workers, env)
     # The bench app: rate limits off (wrk sends thousands of API requests).

@@ -259,16 +259,9 @@ def queries_per_page(app, round_id: int) -> dict[str, int]:
 def pages(url: str, round_id: int, rounds: int, seconds: int, connections: int, workers: int):
     """Each page under gunicorn + wrk, alternating with hello world as bench/run.py does:
     (label, median app/hello ratio, median req/s, p99 ms, CPU ms per request)."""
-    from bench.run import drain, free_port, serve, wait_up, worker_cpu, wrk
+    from bench.run import drain, free_port, serve, server_env, wait_up, worker_cpu, wrk
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SECRET_KEY": "bench-secret",
-        "PARTICIPATION_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
+    env = server_env(url)
     hello_port, app_port = free_port(), free_port()
     hello = serve("bench.hello:app", hello_port, workers, env)
     app = serve("bench.wsgi_bench:app", app_port, workers, env)

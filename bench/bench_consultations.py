@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import prepare  # noqa: E402
-from bench.run import drain, free_port, serve, wait_up, worker_cpu, wrk  # noqa: E402
+from bench.run import drain, free_port, serve, server_env, wait_up, worker_cpu, wrk  # noqa: E402
 
 SIZES = (10_000, 100_000)
 SECRET = "bench-consultations-secret"
@@ -250,14 +250,7 @@ def main() -> None:
         built[size] = build(app, size, args.citizens * args.rounds)
         print(f"built {size:,} answers in {time.monotonic() - started:.0f} s", flush=True)
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "SECRET_KEY": SECRET,
-        "PARTICIPATION_ENV": "development",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("REDIS_URL", None)
+    env = {**server_env(args.database_url), "SECRET_KEY": SECRET}
     hello_port, app_port = free_port(), free_port()
     hello = serve("bench.hello:app", hello_port, args.workers, env)
     server = serve("bench.wsgi_bench:app", app_port, args.workers, env)
