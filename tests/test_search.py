@@ -155,7 +155,7 @@ def test_search_terms_are_cleaned_and_capped():
     assert search.search_terms("Zone 30") == ["zone", "30"]
     assert len(search.search_terms(" ".join(f"word{n}" for n in range(100)))) == search.MAX_TERMS
     assert search.fts5_query(["velo", "or"]) == '"velo"* AND "or"*'
-    assert search.tsquery(["velo", "or"], any_term=True) == "'velo':* | 'or':*"
+    assert search.tsquery(["velo", "or"]) == "'velo':* & 'or':*"
 
 
 def test_index_follows_edits_and_deletions(client, corpus, app):

@@ -16,6 +16,12 @@ Both also search the published translations of ideas (idea_translations: a
 migration 0013_translations): an idea matches through its own words or any of
 its translations, with its best score.
 
+recent_matches() bounds the work whatever the data: each prefix is first
+written as the indexed words it stands for (expansions(): FTS5's vocabulary
+on SQLite, `search_lexemes` on PostgreSQL, migration 0017_search_lexemes),
+then the indexes are read newest first and stop after a given number of
+matches, which services/browse.py orders.
+
 similar_ideas() is used by the proposal form to show existing ideas like the
 one being written: ranked per language with stems and stop words (French,
 Dutch, English), above a threshold; see participation/stemming.py.
@@ -88,16 +94,15 @@ def search_terms(query: str | None, limit: int = MAX_TERMS) -> list[str]:
     return words[:limit]
 
 
-def fts5_query(terms: list[str], any_term: bool = False) -> str:
-    """An FTS5 MATCH expression where every term is a quoted prefix."""
-    quoted = ['"' + term.replace('"', "") + '"*' for term in terms]
-    return (" OR " if any_term else " AND ").join(quoted)
+def fts5_query(terms: list[str]) -> str:
+    """An FTS5 MATCH expression where every term is a quoted prefix, all required."""
+    return " AND ".join('"' + term.replace('"', "") + '"*' for term in terms)
 
 
-def tsquery(terms: list[str], any_term: bool = False) -> str:
-    """A to_tsquery('simple', ...) expression where every term is a quoted prefix."""
-    quoted = ["'" + term.replace("'", "").replace("\\", "") + "':*" for term in terms]
-    return (" | " if any_term else " & ").join(quoted)
+def tsquery(terms: list[str]) -> str:
+    """A to_tsquery('simple', ...) expression where every term is a quoted prefix,
+    all required."""
+    return " & ".join("'" + term.replace("'", "").replace("\\", "") + "':*" for term in terms)
 
 
 # Most words a search word stands for (its longer forms: "velo" stands for
@@ -152,7 +157,7 @@ def _fts5_expanded(terms: list[str], words: list[list[str] | None]) -> str:
     parts = []
     for term, forms in zip(terms, words, strict=True):
         if forms is None:
-            parts.append('"' + term.replace('"', "") + '"*')
+            parts.append(fts5_query([term]))
         else:
             parts.append("(" + " OR ".join('"' + w.replace('"', "") + '"' for w in forms) + ")")
     return " AND ".join(parts)
