@@ -72,14 +72,18 @@ def transaction(form: FlaskForm | None = None, *, flash_errors: bool = True) -> 
 # --- Parsing and loading what a URL names -----------------------------------------------
 
 
-def idea_or_404(idea_id: int):
-    """The idea if this visitor may see it; 404 otherwise (never reveal pending ideas)."""
-    from participation.services.ideas import load_idea
-
-    idea = load_idea(idea_id)
+def _visible_or_404(idea):
+    """`idea` if this visitor may see it; 404 otherwise (never reveal pending ideas)."""
     if idea is None or not can_view_idea(current_user, idea):
         abort(404)
     return idea
+
+
+def idea_or_404(idea_id: int):
+    """The idea if this visitor may see it; 404 otherwise."""
+    from participation.services.ideas import load_idea
+
+    return _visible_or_404(load_idea(idea_id))
 
 
 def idea_state_or_404(idea_id: int):
@@ -87,10 +91,7 @@ def idea_state_or_404(idea_id: int):
     support buttons): what those verbs read of the idea, not the ORM idea."""
     from participation.services.ideas import load_idea_state
 
-    idea = load_idea_state(idea_id)
-    if idea is None or not can_view_idea(current_user, idea):
-        abort(404)
-    return idea
+    return _visible_or_404(load_idea_state(idea_id))
 
 
 PARTICIPATION_DENIALS = frozenset({Denial.ANONYMOUS, Denial.UNCONFIRMED, Denial.SUSPENDED})
