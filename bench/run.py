@@ -65,7 +65,13 @@ PAGES = [
     # almost never a page kept from an earlier request (the cost of a search
     # nobody asked before; each word is in most generated ideas: the worst case).
     ("search, 2 random words (not kept)", "SEARCHES", False),
-    ("support + withdraw POST", "POST", True),
+    # One citizen supports, then withdraws, across 1,000 ideas (each wrk thread
+    # takes every other one): what a Region's supports look like, spread over
+    # many ideas.
+    ("support + withdraw POST", "POSTS", True),
+    # The worst case: every request on the same idea, so every write waits for
+    # the same row lock, and that row's index entries grow until vacuum runs.
+    ("support + withdraw POST, one idea (hot row)", "POST", True),
 ]
 SEARCH_LUA = """
 local words = {%s}
@@ -74,6 +80,21 @@ request = function()
   local a = words[math.random(#words)]
   local b = words[math.random(#words)]
   return wrk.format("GET", "/en/ideas/?q=" .. a .. "+" .. b, nil, "")
+end
+"""
+SUPPORTS_LUA = """
+local ideas = {%s}
+local threads = 0
+function setup(thread)
+  thread:set("offset", threads)
+  threads = threads + 1
+end
+local n = 0
+request = function()
+  n = n + 1
+  local k = math.floor((n - 1) / 2) * 2 + offset
+  local verb = (n %% 2 == 1) and "support" or "unsupport"
+  return wrk.format("POST", "/en/ideas/" .. ideas[(k %% #ideas) + 1] .. "/" .. verb, nil, "")
 end
 """
 SUPPORT_LUA = """
@@ -237,7 +258,7 @@ def in_process(url: str, idea: int) -> dict[str, tuple[int, int, int]]:
     signed.post("/en/account/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
     results = {}
     for label, path, signed_in in PAGES:
-        if path == "POST":
+        if path in ("POST", "POSTS"):
             continue
         if path == "SEARCHES":
             path = "/en/ideas/?q=tram+bench"  # one of them (the page cache is off here)
@@ -284,13 +305,15 @@ def main() -> None:
         size = conn.scalar(text("SELECT count(*) FROM ideas"))
         # The POST bench supports and withdraws on a published idea that takes
         # supports and is not the bench citizen's own.
-        to_support = conn.scalar(
-            text(
-                "SELECT ideas.id FROM ideas JOIN users ON users.id = ideas.author_id"
-                " WHERE ideas.status = 'published' AND ideas.official_status IS NULL"
-                " AND users.email != :email ORDER BY ideas.id LIMIT 1"
-            ),
-            {"email": BENCH_EMAIL},
+        to_support = list(
+            conn.scalars(
+                text(
+                    "SELECT ideas.id FROM ideas JOIN users ON users.id = ideas.author_id"
+                    " WHERE ideas.status = 'published' AND ideas.official_status IS NULL"
+                    " AND users.email != :email ORDER BY ideas.id LIMIT 1000"
+                ),
+                {"email": BENCH_EMAIL},
+            )
         )
     engine.dispose()
 
@@ -310,7 +333,9 @@ def main() -> None:
         cookie, token = log_in(f"http://127.0.0.1:{app_port}")
         base_headers = ["Accept-Encoding: gzip, br", f"User-Agent: {USER_AGENT}"]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-            lua.write(SUPPORT_LUA.replace("{idea}", str(to_support)))
+            lua.write(SUPPORT_LUA.replace("{idea}", str(to_support[0])))
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as spread:
+            spread.write(SUPPORTS_LUA % ", ".join(str(i) for i in to_support))
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as searches:
             ascii_words = sorted({w.lower() for w in WORDS if w.isascii() and w.isalpha()})
             searches.write(SEARCH_LUA % ", ".join(f'"{w}"' for w in ascii_words))
@@ -322,9 +347,9 @@ def main() -> None:
                     headers.append(f"Cookie: {cookie}")
                 if path == "SEARCHES":
                     script, path = searches.name, "/"
-                if path == "POST":
+                if path in ("POST", "POSTS"):
                     headers += [f"X-CSRFToken: {token}", "Accept: application/json"]
-                    script, path = lua.name, "/"
+                    script, path = (lua if path == "POST" else spread).name, "/"
                 floor = wrk(
                     f"http://127.0.0.1:{hello_port}/", args.seconds, args.connections,
                     base_headers, None,

@@ -130,8 +130,12 @@ class PageCache:
         # The version is the file's length: each bump appends one byte, and an
         # append is atomic between processes, so two writers make two bumps.
         # (A million writes make a 1 MB file.)
-        os.makedirs(os.path.dirname(self.version_file), exist_ok=True)
-        fd = os.open(self.version_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        try:
+            fd = os.open(self.version_file, flags, 0o600)
+        except FileNotFoundError:  # the folder first (once): not a stat per write
+            os.makedirs(os.path.dirname(self.version_file), exist_ok=True)
+            fd = os.open(self.version_file, flags, 0o600)
         try:
             os.write(fd, b".")
         finally:

@@ -69,6 +69,25 @@ def transaction(form: FlaskForm | None = None, *, flash_errors: bool = True) -> 
     db.session.commit()
 
 
+def one_statement_write() -> None:
+    """For a view whose only write is one SQL statement (the support buttons):
+    on PostgreSQL, its session runs in autocommit. Each read, and the write,
+    is then a transaction of its own, and the write commits as it runs:
+
+    - there is no BEGIN and no COMMIT round trip;
+    - the row locks the write takes are held for that statement only, not
+      until the Python side sends COMMIT.
+
+    Call it before the request's first query. If the session has already begun
+    a transaction, nothing changes, and that transaction commits as usual.
+    `transaction()` is still the place the view "commits". With autocommit,
+    that commit sends nothing. SQLite keeps its transaction, because its
+    write is two statements there."""
+    if db.session().in_transaction() or db.engine.dialect.name != "postgresql":
+        return
+    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 # --- Parsing and loading what a URL names -----------------------------------------------
 
 

@@ -226,3 +226,53 @@ def test_support_count_is_localized(client, make_user, make_idea, login):
     idea = make_idea(support_count=1234)
     html = client.get(f"/fr/ideas/{idea.id}").get_data(as_text=True)
     assert "1\u202f234" in html or "1 234" in html or "1\xa0234" in html
+
+
+def test_support_post_is_three_statements_and_holds_no_transaction(
+    client, make_user, make_idea, login, app
+):
+    """The support buttons read the visitor and the idea, then write with one
+    statement. On PostgreSQL each runs in autocommit (web.one_statement_write):
+    no BEGIN and no COMMIT round trip, and no transaction is left open between
+    the statements, so the write has committed when its statement returns. On
+    SQLite the write is two statements inside one transaction."""
+    from sqlalchemy import event
+
+    idea = make_idea()
+    login(client, make_user())
+    token = client.token(f"/en/ideas/{idea.id}")
+    headers = {**JSON, "X-CSRFToken": token}
+    with app.app_context():
+        engine = db.engine
+    postgres = engine.dialect.name == "postgresql"
+    seen: list[tuple[str, bool]] = []
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        dbapi = conn.connection.dbapi_connection
+        if postgres:
+            from psycopg import pq
+
+            idle = dbapi.info.transaction_status == pq.TransactionStatus.IDLE
+        else:
+            idle = not dbapi.in_transaction
+        seen.append((statement.split()[0].upper(), idle))
+
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        for verb, count in (("support", 1), ("unsupport", 0), ("support", 1)):
+            seen.clear()
+            response = client.post(f"/en/ideas/{idea.id}/{verb}", headers=headers)
+            assert response.status_code == 200
+            assert response.get_json()["support_count"] == count
+            if postgres:
+                # The visitor, the idea, and the write: each its own transaction.
+                assert [idle for _, idle in seen] == [True, True, True], seen
+                assert seen[-1][0] == "WITH"
+            else:
+                # The insert (or delete) and the counter: one transaction,
+                # committed by transaction() after the last statement.
+                assert len(seen) == 4, seen
+                assert seen[-1][1] is False
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+    assert _state(app, idea.id)[:2] == (1, 1)

@@ -20,7 +20,7 @@ from participation.security import safe_next
 from participation.services import supports as service
 from participation.supports import bp
 from participation.vocabulary import Denial
-from participation.web import idea_state_or_404, transaction
+from participation.web import idea_state_or_404, one_statement_write, transaction
 
 
 def _wants_json() -> bool:
@@ -81,6 +81,7 @@ def _write_limit():
 @bp.route("/<int:idea_id>/support", methods=["POST"])
 @_write_limit()
 def support(idea_id: int):
+    one_statement_write()
     idea = idea_state_or_404(idea_id)
     decision = can_support(current_user, idea)
     if not decision:
@@ -99,6 +100,7 @@ def support(idea_id: int):
 @bp.route("/<int:idea_id>/unsupport", methods=["POST"])
 @_write_limit()
 def unsupport(idea_id: int):
+    one_statement_write()
     idea = idea_state_or_404(idea_id)
     decision = can_withdraw_support(current_user, idea)
     if not decision:
