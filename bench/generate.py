@@ -203,15 +203,29 @@ IDEA_COLUMNS = (
 COMMENT_COLUMNS = "idea_id, author_id, parent_id, body_source, body_html, created_at"
 
 
-def _scale_migration():
-    """migrations/versions/0006_scale.py, for the trigger definitions."""
+def _migration(name: str):
+    """migrations/versions/<name>.py, for its trigger definitions."""
     import importlib.util
 
-    path = ROOT / "migrations" / "versions" / "0006_scale.py"
-    spec = importlib.util.spec_from_file_location("scale_migration", path)
+    path = ROOT / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _sqlite_trigger_definitions() -> tuple[list[str], list[str]]:
+    """The names and the latest definitions of the SQLite triggers that keep
+    the counters: 0006_scale's, with the supports triggers as
+    0018_support_counters redefined them (count, trending score and lock)."""
+    scale, counters = _migration("0006_scale"), _migration("0018_support_counters")
+    redefined = set(counters.SQLITE_TRIGGER_NAMES)
+    kept = [
+        statement
+        for statement in scale.SQLITE_TRIGGERS
+        if not any(f"TRIGGER {name} " in statement for name in redefined)
+    ]
+    return scale.SQLITE_TRIGGER_NAMES, kept + counters.SQLITE_TRIGGERS
 
 
 TOTALS = (
@@ -229,7 +243,7 @@ def load_sqlite(path: str, users, ideas, supports, comments) -> None:
     again from the migration's own definitions."""
     import sqlite3
 
-    migration = _scale_migration()
+    trigger_names, triggers = _sqlite_trigger_definitions()
 
     def stamp(value):
         return value.isoformat(sep=" ", timespec="microseconds") if value else None
@@ -242,7 +256,7 @@ def load_sqlite(path: str, users, ideas, supports, comments) -> None:
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=OFF")
     with conn:
-        for name in migration.SQLITE_TRIGGER_NAMES:
+        for name in trigger_names:
             conn.execute(f"DROP TRIGGER IF EXISTS {name}")
         conn.executemany(
             f"INSERT INTO users ({USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -266,7 +280,7 @@ def load_sqlite(path: str, users, ideas, supports, comments) -> None:
             [(*c[:5], stamp(c[5])) for c in comments],
         )
         conn.execute(TOTALS)
-        for statement in migration.SQLITE_TRIGGERS:
+        for statement in triggers:
             conn.execute(statement)
     conn.execute("ANALYZE")
     conn.close()

@@ -301,6 +301,9 @@ def _cache_of_current_app() -> PageCache | None:
 # preferences appear only in a signed-in visitor's own pages and menu, which
 # are never kept).
 QUIET_TABLES = frozenset({"outbox_messages", "notifications", "email_preferences"})
+# The execution option of a statement that writes but is a SELECT:
+# `select(func.f(...)).execution_options(**{WRITES: True})`.
+WRITES = "participation_writes"
 
 
 @event.listens_for(Session, "after_flush")
@@ -313,7 +316,9 @@ def _flushed(session: Session, context) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _executed(state) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
+    # WRITES marks a statement that writes without being an INSERT, UPDATE or
+    # DELETE (a SELECT of a function that writes, such as add_support()).
+    if state.is_insert or state.is_update or state.is_delete or state.execution_options.get(WRITES):
         table = getattr(state.statement, "table", None)
         if getattr(table, "name", None) not in QUIET_TABLES:
             state.session.info["wrote"] = True

@@ -301,6 +301,9 @@ def postgres_ready() -> str:
 
 def _truncate_postgres(app) -> None:
     tables = [t.name for t in db.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
+    # Kept by triggers, not a model (0017_search_lexemes): without this, the
+    # words of another test's ideas would expand this test's prefixes.
+    tables.append("search_lexemes")
     if tables:
         quoted = ", ".join(f'"{t}"' for t in tables)
         db.session.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))

@@ -40,10 +40,8 @@ def add_supports(app):
             db.session.add_all(users)
             db.session.flush()
             at = utcnow() - timedelta(days=days_ago)
+            # The database moves support_count and the trending score.
             db.session.add_all(Support(idea_id=idea.id, user_id=u.id, created_at=at) for u in users)
-            db.session.execute(
-                update(Idea).where(Idea.id == idea.id).values(support_count=Idea.support_count + n)
-            )
             db.session.commit()
 
     return add

@@ -60,7 +60,7 @@ def test_official_turns_an_idea_into_a_project(
     official = make_user(role="official", language="fr")
     author = make_user(language="nl")
     supporter = make_user(language="fr")
-    idea = make_idea(author=author, title="Plus d'arbres rue Haute", support_count=1)
+    idea = make_idea(author=author, title="Plus d'arbres rue Haute")
     draft = make_idea(status="pending", author=author)
     with app.app_context():
         db.session.add(Support(user_id=supporter.id, idea_id=idea.id))

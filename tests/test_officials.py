@@ -15,13 +15,12 @@ from tests.factories import municipality_id
 
 
 def add_supports(app, idea, users, days_ago: float = 0) -> None:
-    """Supports from `users`, made `days_ago` days ago; support_count follows."""
+    """Supports from `users`, made `days_ago` days ago (the database moves
+    support_count: 0018_support_counters)."""
     with app.app_context():
         when = utcnow() - timedelta(days=days_ago)
         for user in users:
             db.session.add(Support(idea_id=idea.id, user_id=user.id, created_at=when))
-        row = db.session.get(Idea, idea.id)
-        row.support_count += len(users)
         db.session.commit()
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from participation.extensions import db
-from participation.models import Idea, Support
+from participation.models import Support
 from participation.models.base import utcnow
 from tests.factories import insert_comment, municipality_id
 from tests.pages import assert_clean_page, html
@@ -47,7 +47,6 @@ def world(app, make_user, make_idea):
         for n, user in enumerate(supporters):
             when = yesterday if n else utcnow()
             db.session.add(Support(idea_id=published.id, user_id=user.id, created_at=when))
-        db.session.get(Idea, published.id).support_count = 3
         db.session.commit()
     insert_comment(app, published, author, body="VISIBLE comment words")
     insert_comment(app, published, author, body="HIDDEN-COMMENT-SECRET", status="hidden")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from participation.extensions import db
-from participation.models import Idea, Support, User
+from participation.models import Support, User
 from participation.opendata import tilemap
 from tests.factories import insert_comment, municipality_id
 from tests.pages import assert_clean_page, html, translated
@@ -37,7 +37,6 @@ def support(app, idea, users) -> None:
     with app.app_context():
         for user in users:
             db.session.add(Support(idea_id=idea.id, user_id=user.id))
-        db.session.get(Idea, idea.id).support_count += len(users)
         db.session.commit()
 
 

@@ -217,8 +217,19 @@ def test_challenge_totals_and_trending_follow_every_change(app, make_idea, make_
                 Support(idea_id=idea.id, user_id=other.id, created_at=utcnow() - timedelta(days=7))
             )
             db.session.commit()
-            added = db.session.get(Idea, idea.id).trending_score - score
+            row = db.session.get(Idea, idea.id)
+            added = row.trending_score - score
             assert added == pytest.approx(score / 2, rel=1e-3)
+            # The count, and the challenge's total, follow the row too.
+            assert row.support_count == 2
+            assert totals()["open"] == (1, 2)
+            db.session.delete(
+                db.session.scalars(db.select(Support).filter_by(user_id=other.id)).one()
+            )
+            db.session.commit()
+            row = db.session.get(Idea, idea.id)
+            assert (row.support_count, totals()["open"]) == (1, (1, 1))
+            assert row.trending_score == pytest.approx(score, rel=1e-9)
 
 
 API_LISTS = [

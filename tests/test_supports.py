@@ -232,7 +232,8 @@ def test_support_post_is_three_statements_and_holds_no_transaction(
     client, make_user, make_idea, login, app
 ):
     """The support buttons read the visitor and the idea, then write with one
-    statement. On PostgreSQL each runs in autocommit (web.one_statement_write):
+    statement (add_support or remove_support, which also return the new count).
+    On PostgreSQL each runs in autocommit (web.one_statement_write):
     no BEGIN and no COMMIT round trip, and no transaction is left open between
     the statements, so the write has committed when its statement returns. On
     SQLite the write is two statements inside one transaction."""
@@ -255,7 +256,7 @@ def test_support_post_is_three_statements_and_holds_no_transaction(
             idle = dbapi.info.transaction_status == pq.TransactionStatus.IDLE
         else:
             idle = not dbapi.in_transaction
-        seen.append((statement.split()[0].upper(), idle))
+        seen.append((statement, idle))
 
     event.listen(engine, "after_cursor_execute", after)
     try:
@@ -267,10 +268,11 @@ def test_support_post_is_three_statements_and_holds_no_transaction(
             if postgres:
                 # The visitor, the idea, and the write: each its own transaction.
                 assert [idle for _, idle in seen] == [True, True, True], seen
-                assert seen[-1][0] == "WITH"
+                function = "add_support(" if verb == "support" else "remove_support("
+                assert function in seen[-1][0]
             else:
-                # The insert (or delete) and the counter: one transaction,
-                # committed by transaction() after the last statement.
+                # The insert (or delete), then the count the trigger moved: one
+                # transaction, committed by transaction() after the last statement.
                 assert len(seen) == 4, seen
                 assert seen[-1][1] is False
     finally:
