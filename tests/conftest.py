@@ -322,11 +322,14 @@ def database_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
-def app_config(database_url, smtp_server) -> dict:
+def app_config(database_url, smtp_server, tmp_path) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MAIL_SERVER": smtp_server.hostname,
         "MAIL_PORT": smtp_server.port,
+        # The page cache's content version (without Redis), per test: not one
+        # more file in the checkout's instance folder for every test database.
+        "PAGE_CACHE_VERSION_FILE": str(tmp_path / "content-version"),
     }
 
 
