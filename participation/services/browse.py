@@ -330,21 +330,28 @@ _SORT_KEYS = (Idea.published_at, Idea.support_count, Idea.comment_count, Idea.tr
 
 def _search_order(sort: str):
     """A sort key for search matches (rows of search.recent_matches): the list
-    order `sort`, ties broken by date and id as in _sort_columns."""
+    order `sort`, on the attributes _match_key_names() names (ties broken by
+    date and id as in _sort_columns). The score ascends (lower is better); the
+    others descend."""
+    names = _match_key_names(sort)
 
-    def newest(row) -> tuple:
-        published = row.published_at.timestamp() if row.published_at is not None else 0.0
-        return (-published, -row.idea_id)
+    def key(row) -> tuple:
+        values = []
+        for name in names:
+            value = getattr(row, name)
+            if name == "published_at":
+                value = value.timestamp() if value is not None else 0.0
+            values.append(value if name == "score" else -value)
+        return tuple(values)
 
-    if sort == "supported":
-        return lambda row: (-row.support_count, *newest(row))
-    if sort == "discussed":
-        return lambda row: (-row.comment_count, *newest(row))
-    if sort == "trending":
-        return lambda row: (-row.trending_score, -row.idea_id)
-    if sort == "relevance":
-        return lambda row: (row.score, *newest(row))
-    return newest
+    return key
+
+
+def _ideas_by_id(ids: list[int]) -> dict[int, Idea]:
+    """The ideas of `ids` with their details, by id (one query, even when empty:
+    a fixed number of queries whatever matches)."""
+    query = _with_details(select(Idea).where(Idea.id.in_(ids)))
+    return {idea.id: idea for idea in db.session.scalars(query).unique()}
 
 
 def _search_page(filters: Filters, per_page: int, max_pages: int) -> Page:
@@ -363,9 +370,7 @@ def _search_page(filters: Filters, per_page: int, max_pages: int) -> Page:
     page = min(filters.page, pages)
     filters.page = page
     chosen = [row.idea_id for row in rows[(page - 1) * per_page : page * per_page]]
-    # Read even when empty: a fixed number of queries whatever matches.
-    query = _with_details(select(Idea).where(Idea.id.in_(chosen)))
-    loaded = {idea.id: idea for idea in db.session.scalars(query).unique()}
+    loaded = _ideas_by_id(chosen)
     items = [loaded[idea_id] for idea_id in chosen if idea_id in loaded]
     return Page(
         items=items, total=total, page=page, per_page=per_page, more=more, max_pages=max_pages
@@ -472,8 +477,7 @@ def _search_window(filters: Filters, after: Any, limit: int) -> Window:
         rows = [row for row in rows if order(row) > cursor]
     chosen = rows[: limit + 1]
     ids = [row.idea_id for row in chosen[:limit]]
-    query = _with_details(select(Idea).where(Idea.id.in_(ids)))
-    loaded = {idea.id: idea for idea in db.session.scalars(query).unique()}
+    loaded = _ideas_by_id(ids)
     page = [row for row in chosen[:limit] if row.idea_id in loaded]
     return Window(
         items=[loaded[row.idea_id] for row in page],
