@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from participation.extensions import db
@@ -229,14 +230,14 @@ def test_phone_menu_and_filters_open_without_javascript_and_chips_remove_a_filte
     page.locator("#filter-status").select_option("published")
     page.locator("#filter-language").select_option("fr")
     page.locator(".filters button[type=submit]").last.click()
-    page.wait_for_load_state()
+    # Each click starts a navigation: wait for its URL, not for the old page's load.
+    page.wait_for_url(lambda url: "language=fr" in url and "status=published" in url)
     chips = page.locator(".filter-chips .chip")
-    assert chips.count() == 2
+    expect(chips).to_have_count(2)
     assert "2" in page.locator(".filters-toggle").inner_text()
     chips.filter(has_text="Français").click()
-    page.wait_for_load_state()
-    assert "language=" not in page.url and "status=published" in page.url
-    assert page.locator(".filter-chips .chip").count() == 1
+    page.wait_for_url(lambda url: "language=" not in url and "status=published" in url)
+    expect(page.locator(".filter-chips .chip")).to_have_count(1)
     context.close()
 
 
