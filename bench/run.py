@@ -9,7 +9,10 @@ and p99 latency, the server CPU per request (user + system time of the
 gunicorn workers, from /proc, divided by the requests served: the figure that
 least depends on what else the machine is doing), the SQL queries per request
 and the bytes sent (compressed / uncompressed), measured in-process with the
-Flask test client on the same database.
+Flask test client on the same database. The support POST rows are also
+measured against bench/floor.py (the least a signed-in support costs with
+Flask, Flask-Login, Flask-WTF and Flask-SQLAlchemy), served beside them:
+floor / hello and app / floor, in the same rounds.
 
 Needs wrk: `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`.
 

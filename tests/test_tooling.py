@@ -3,6 +3,7 @@ and scripts run from any directory."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -72,3 +73,37 @@ def test_bench_runs_from_another_directory(tmp_path):
     )
     assert explained.returncode == 0, explained.stderr
     assert "SEARCH" in explained.stdout or "SCAN" in explained.stdout
+    # The POST's floor (bench/floor.py) does the platform's write for real:
+    # signed in, with the CSRF token, a support counts and a withdrawal uncounts.
+    floor = subprocess.run(
+        [sys.executable, "-c", FLOOR_CHECK],
+        cwd=tmp_path,
+        env={**os.environ, "DATABASE_URL": database, "PYTHONPATH": str(BASE_DIR)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert floor.returncode == 0, floor.stderr
+    assert floor.stdout.split() == ["403", "400", "True", "1", "True", "0"]
+
+
+FLOOR_CHECK = """
+from sqlalchemy import text
+from bench.floor import app, db
+from bench.generate import BENCH_EMAIL, BENCH_PASSWORD
+
+client = app.test_client()
+print(client.post("/login", data={"email": BENCH_EMAIL, "password": "wrong"}).status_code)
+token = client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD}).text
+with app.app_context():
+    idea = db.session.scalar(text(
+        "SELECT id FROM ideas WHERE status = 'published' AND id NOT IN"
+        " (SELECT idea_id FROM supports s JOIN users u ON u.id = s.user_id"
+        " WHERE u.email = :email) ORDER BY id LIMIT 1"
+    ), {"email": BENCH_EMAIL})
+    before = db.session.scalar(text("SELECT support_count FROM ideas WHERE id = :i"), {"i": idea})
+print(client.post(f"/en/ideas/{idea}/support").status_code)
+for verb in ("support", "unsupport"):
+    answer = client.post(f"/en/ideas/{idea}/{verb}", headers={"X-CSRFToken": token}).get_json()
+    print(answer["changed"], answer["support_count"] - before)
+"""
