@@ -26,11 +26,21 @@ from flask import Flask, abort, jsonify, request
 from flask_login import LoginManager, UserMixin, current_user, login_user
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect, generate_csrf
-from sqlalchemy import DateTime, Integer, String, bindparam, text
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from participation.models.base import utcnow
 from participation.services.passwords import verify_password
+
+# The platform's own statements for a support, not a copy of them (see
+# participation/services/supports.py): the floor writes what the platform writes.
+from participation.services.supports import (
+    _COUNT,
+    _DELETE,
+    _PG_ADD,
+    _PG_REMOVE,
+    _SQLITE_INSERT,
+)
 
 DATABASE_URL = os.environ["DATABASE_URL"]
 POSTGRESQL = DATABASE_URL.startswith("postgresql")
@@ -59,23 +69,6 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
 
 
-_NOW = bindparam("now", type_=DateTime())
-_PG = {
-    "support": text("SELECT add_support(:idea, :user, :now)").bindparams(_NOW),
-    "unsupport": text("SELECT remove_support(:idea, :user)"),
-}
-_SQLITE = {
-    "support": text(
-        "INSERT INTO supports (idea_id, user_id, created_at) VALUES (:idea, :user, :now)"
-        " ON CONFLICT (idea_id, user_id) DO NOTHING RETURNING id"
-    ).bindparams(_NOW),
-    "unsupport": text(
-        "DELETE FROM supports WHERE idea_id = :idea AND user_id = :user RETURNING id"
-    ),
-}
-_COUNT = text("SELECT support_count FROM ideas WHERE id = :idea")
-
-
 @app.get("/")
 def index():
     return "floor"
@@ -96,13 +89,17 @@ def login():
 def support(idea_id: int, verb: str):
     if not current_user.is_authenticated:
         abort(401)
-    params = {"idea": idea_id, "user": current_user.id}
-    if verb == "support":
+    adding = verb == "support"
+    params = {"idea_id": idea_id, "user_id": current_user.id}
+    if adding:
         params["now"] = utcnow()
     if POSTGRESQL:
-        count = db.session.execute(_PG[verb], params).scalar()
+        count = db.session.execute(_PG_ADD if adding else _PG_REMOVE, params).scalar()
     else:
-        changed = db.session.execute(_SQLITE[verb], params).scalar()
-        count = db.session.execute(_COUNT, params).scalar() if changed is not None else None
+        if adding:
+            changed = db.session.execute(_SQLITE_INSERT, params).scalar() is not None
+        else:
+            changed = db.session.execute(_DELETE, params).rowcount == 1
+        count = db.session.execute(_COUNT, params).scalar() if changed else None
     db.session.commit()
     return jsonify(supported=verb == "support", changed=count is not None, support_count=count)

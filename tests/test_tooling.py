@@ -91,16 +91,17 @@ FLOOR_CHECK = """
 from sqlalchemy import text
 from bench.floor import app, db
 from bench.generate import BENCH_EMAIL, BENCH_PASSWORD
+from participation.vocabulary import IdeaStatus
 
 client = app.test_client()
 print(client.post("/login", data={"email": BENCH_EMAIL, "password": "wrong"}).status_code)
 token = client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD}).text
 with app.app_context():
     idea = db.session.scalar(text(
-        "SELECT id FROM ideas WHERE status = 'published' AND id NOT IN"
+        "SELECT id FROM ideas WHERE status = :published AND id NOT IN"
         " (SELECT idea_id FROM supports s JOIN users u ON u.id = s.user_id"
         " WHERE u.email = :email) ORDER BY id LIMIT 1"
-    ), {"email": BENCH_EMAIL})
+    ), {"email": BENCH_EMAIL, "published": IdeaStatus.PUBLISHED.value})
     before = db.session.scalar(text("SELECT support_count FROM ideas WHERE id = :i"), {"i": idea})
 print(client.post(f"/en/ideas/{idea}/support").status_code)
 for verb in ("support", "unsupport"):
