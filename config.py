@@ -126,8 +126,12 @@ class Config:
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
     PAGE_CACHE_ENTRIES = _int("PAGE_CACHE_ENTRIES", 500)
     PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 60)
-    # Statistics pages for anonymous visitors: kept this long whatever is written.
+    # Statistics: the job worker counts them again once they are this old (at
+    # Region scale a count takes seconds: services/statistics.py); their pages
+    # are kept this long whatever is written. 0: counted on every request.
     STATS_CACHE_SECONDS = _int("STATS_CACHE_SECONDS", 300)
+    # The longest a count may take before another process may claim it again.
+    STATISTICS_JOB_SECONDS = _int("STATISTICS_JOB_SECONDS", 600)
     # Page numbers offered in lists (deeper pages would cost more): filters,
     # search and the other orders reach the rest.
     IDEAS_MAX_PAGES = 50

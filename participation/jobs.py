@@ -104,6 +104,8 @@ def _init_request_hooks(app: Flask) -> None:
         counts = g.get(_COUNTS)
         if counts:
             response.call_on_close(lambda: [run_count(app, *job) for job in counts])
+        if g.get(_STATISTICS):
+            response.call_on_close(lambda: refresh_statistics(app))
         return response
 
 
@@ -199,6 +201,77 @@ def redis_connection(app: Flask):
         )
         app.extensions["participation_redis"] = connection
     return connection
+
+
+# --- Statistics ----------------------------------------------------------------------
+
+_STATISTICS = "_statistics_after_response"
+
+
+def refresh_statistics(app: Flask) -> bool:
+    """Count the statistics and store them (services/statistics.refresh), in an
+    app context of its own. Never raises: errors are logged, and the pages keep
+    showing the numbers stored before."""
+    from participation.services import statistics
+
+    try:
+        with app.app_context():
+            statistics.refresh()
+        return True
+    except Exception:  # noqa: BLE001 - the claim expires, then someone asks again
+        app.logger.exception("Statistics: counting failed; the stored numbers stay")
+        return False
+
+
+def refresh_statistics_job() -> bool:
+    """The RQ job: count the statistics and store them."""
+    return refresh_statistics(current_app._get_current_object())
+
+
+def refresh_statistics_later(app: Flask) -> bool:
+    """The stored statistics are out of date: have them counted again, off the
+    request that noticed, once however many requests, processes or servers
+    notice (the first claims the count: services/statistics.claim). With
+    REDIS_URL, by the job worker; else, or with Redis down, in this process
+    after the response (at once outside a request). False: a count was already
+    under way."""
+    from participation.services import statistics
+
+    seconds = max(60, int(app.config.get("STATISTICS_JOB_SECONDS", 600)))
+    if not statistics.claim(seconds):
+        return False
+    if app.config.get("REDIS_URL"):
+        from redis.exceptions import RedisError
+
+        try:
+            job_queue(app).enqueue(
+                "participation.jobs.refresh_statistics_job",
+                job_timeout=seconds,
+                result_ttl=60,
+                failure_ttl=24 * 3600,
+            )
+            return True
+        except (RedisError, OSError) as error:
+            app.logger.warning("Statistics: could not queue the count (%s); counting here", error)
+    if has_request_context():
+        g.setdefault(_STATISTICS, True)
+        return True
+    refresh_statistics(app)
+    return True
+
+
+def _statistics_if_due(app: Flask) -> bool:
+    """The worker's poll: have the numbers counted when they are missing or older
+    than STATS_CACHE_SECONDS, so that visitors always find them counted. True
+    when this poll queued the count (False: not due, or already claimed)."""
+    from participation.services import statistics
+
+    if not app.config.get("STATS_CACHE_SECONDS", 300):
+        return False
+    with app.app_context():
+        queued = statistics.is_due() and refresh_statistics_later(app)
+        db.session.remove()
+    return queued
 
 
 # --- Open data exports ------------------------------------------------------------------
@@ -645,8 +718,9 @@ def announce(app: Flask) -> int:
 
 def _poll(app: Flask, stop: threading.Event, interval: float) -> None:
     """Every `interval` seconds, announce the consultations that opened or closed,
-    and queue a delivery job if messages are due, so that rows written while Redis
-    was down, or waiting for a retry, are sent."""
+    queue the statistics' count when it is due, and queue a delivery job if
+    messages are due, so that rows written while Redis was down, or waiting for
+    a retry, are sent."""
     while not stop.wait(interval):
         try:
             announce(app)
@@ -655,6 +729,7 @@ def _poll(app: Flask, stop: threading.Event, interval: float) -> None:
                 _announce_budget_votes()
                 db.session.remove()
             _export_if_due(app)
+            _statistics_if_due(app)
             if due and not len(job_queue(app)):
                 enqueue_delivery(app)
         except Exception:  # noqa: BLE001 - keep polling
@@ -686,6 +761,16 @@ def worker_command(burst: bool, poll: float | None) -> None:
         SimpleWorker([queue], connection=queue.connection).work(burst=burst, logging_level="INFO")
     finally:
         stop.set()
+
+
+@jobs.command("statistics")
+def statistics_command() -> None:
+    """Count the statistics pages' numbers now, in this process (the worker does it
+    every STATS_CACHE_SECONDS; run it after loading a large database)."""
+    from participation.services import statistics
+
+    found = statistics.refresh()
+    click.echo(f"Statistics counted at {found.computed_at:%Y-%m-%d %H:%M:%S} UTC.")
 
 
 @jobs.command("drain")

@@ -201,7 +201,7 @@ def test_statistics_pages_are_kept_for_minutes_and_say_so(
             again = client.get(path)
         assert counter.count == 0, (path, counter.statements)
         assert again.get_data() == first.get_data()
-    assert "These figures may be up to 5 minutes old." in html(client.get("/en/stats"))
+    assert "They are counted again every 5 minutes." in html(client.get("/en/stats"))
     # Signed in: the same kept figures (no aggregate is computed again), in a
     # frame of their own (their menu), never another visitor's page.
     signed = make_client()

@@ -351,8 +351,9 @@ def idea_comments(idea_id: int):
 def statistics_view():
     parse_args(s.LanguageArgs)
     language = api_language()
-    # Aggregates over every idea: computed at most every STATS_CACHE_SECONDS per
-    # process and language (as the /stats page), when the page cache is on.
+    # The numbers a job counts at most every STATS_CACHE_SECONDS (as on the /stats
+    # page); this answer is kept as long per process and language when the page
+    # cache is on.
     kept = current_app.extensions.setdefault("api_statistics", {})
     found = kept.get(language)
     seconds = current_app.config.get("STATS_CACHE_SECONDS", 300)
@@ -378,6 +379,7 @@ def _statistics_payload(language: str) -> dict[str, Any]:
         }
 
     return {
+        "computed_at": utc(overview.computed_at),
         "totals": tally(overview.totals),
         "median_days_to_answer": overview.median_days_to_answer,
         "participants": statistics.protected(overview.participants),

@@ -265,6 +265,11 @@ class WeekSchema(Out):
 
 
 class StatisticsSchema(Out):
+    computed_at = _required(
+        fields.DateTime(
+            metadata={"description": "When these numbers were counted (every few minutes)"}
+        )
+    )
     totals = _required(fields.Nested(TallySchema))
     median_days_to_answer = _required(
         fields.Float(

@@ -54,3 +54,6 @@ __all__ += ["OutboxMessage"]
 from participation.models.translations import IdeaTranslation  # noqa: E402
 
 __all__ += ["IdeaTranslation"]
+from participation.models.statistics import StatisticsSnapshot  # noqa: E402
+
+__all__ += ["StatisticsSnapshot"]

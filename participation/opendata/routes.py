@@ -103,35 +103,42 @@ def download(filename: str):
 # --- Statistics -----------------------------------------------------------------------------
 
 
-# The statistics pages aggregate every idea, support and comment: their blocks
-# are kept STATS_CACHE_SECONDS for every visitor, signed in or not
-# (participation.pagecache; anonymous visitors get the whole page kept).
+# The statistics pages show the numbers a job counts at most every
+# STATS_CACHE_SECONDS (services/statistics.figures()), and when; their blocks
+# are kept as long for every visitor, signed in or not (participation.pagecache;
+# anonymous visitors get the whole page kept).
 
 
 @bp.route(f"{PREFIX}/stats")
 def stats():
-    """Participation at a glance: nine queries whatever the data."""
+    """Participation at a glance: four queries whatever the data."""
 
     def build() -> tuple[dict, int]:
         language = current_language()
         overview = statistics.overview(language)
         tiles = tilemap.build(overview.municipalities, language)
-        return {"overview": overview, "tilemap": tiles}, 200
+        return {
+            "overview": overview,
+            "tilemap": tiles,
+            "computed_at": overview.computed_at,
+        }, 200
 
     return render_shared_blocks("opendata/stats.html", build, timed=True)
 
 
 @bp.route(f"{PREFIX}/municipalities")
 def municipalities():
-    """The tile map of the 19 municipalities with their numbers: three queries."""
+    """The tile map of the 19 municipalities with their numbers: two queries."""
 
     def build() -> tuple[dict, int]:
         language = current_language()
-        rows = statistics.with_participants(language)
+        found = statistics.figures()
+        rows = statistics.with_participants(language, found)
         return {
             "rows": rows,
             "average": statistics.region_average(rows),
             "tilemap": tilemap.build(rows, language),
+            "computed_at": found.computed_at,
         }, 200
 
     return render_shared_blocks("opendata/municipalities.html", build, timed=True)
@@ -139,20 +146,25 @@ def municipalities():
 
 @bp.route(f"{PREFIX}/municipalities/<slug>")
 def municipality(slug: str):
-    """One municipality beside the Region's average: six queries whatever the data."""
+    """One municipality beside the Region's average: five queries whatever the data."""
     found = places.municipality_by_slug(slug)
     if found is None:
         abort(404)
 
     def build() -> tuple[dict, int]:
-        return {"profile": statistics.profile(found, current_language())}, 200
+        numbers = statistics.figures()
+        return {
+            "profile": statistics.profile(found, current_language(), numbers),
+            "computed_at": numbers.computed_at,
+        }, 200
 
     return render_shared_blocks("opendata/municipality.html", build, timed=True)
 
 
 @bp.route(f"{PREFIX}/stats/<any(weekly, challenges, municipalities):chart>.svg")
 def chart(chart: str):
-    """A statistics chart as SVG (its data table is on the page beside it)."""
+    """A statistics chart as SVG (its data table is on the page beside it), from
+    the stored numbers: two queries at most."""
     language = current_language()
     if chart == "weekly":
         svg = charts.weekly(statistics.weekly())

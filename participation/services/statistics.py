@@ -2,7 +2,14 @@
 
 Counts public ideas only (published and withdrawn: what the lists show), their
 supports and visible comments, and how many received an official response.
-Every function issues a fixed number of grouped queries whatever the data.
+
+Counting is a fixed number of grouped queries, but each reads every idea,
+support or comment: seconds at Region scale (1.7 s at 100,000 ideas and a
+million supports on PostgreSQL). So compute_figures() runs in a job
+(participation/jobs.py, at most every STATS_CACHE_SECONDS) and stores the
+numbers in one row (StatisticsSnapshot); the pages, their charts and the API
+read that row (figures()) and the few rows they name, in a fixed number of
+queries whatever the data.
 """
 
 from __future__ import annotations
@@ -10,8 +17,11 @@ from __future__ import annotations
 import statistics as stats
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, select, union
+from flask import current_app, g, has_request_context
+from sqlalchemy import and_, func, or_, select, union, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
@@ -21,6 +31,7 @@ from participation.models import (
     Idea,
     Municipality,
     OfficialStatusChange,
+    StatisticsSnapshot,
     Support,
     User,
 )
@@ -33,6 +44,10 @@ WEEKS = 12
 # (pages, API, datasets say "fewer than 10"), so no one can be singled out.
 SMALL_CELL = 10
 TOP = 5
+# Keys of the stored numbers: the ideas about no municipality in particular, and
+# the participants who declared none.
+REGION, NOT_DECLARED = "region", "none"
+SNAPSHOT_ID = 1
 
 
 def protected(count: int | None) -> int | None:
@@ -93,6 +108,8 @@ class Overview:
     # The ideas that gathered the most supports this calendar month.
     month_top: list[MonthTop] = field(default_factory=list)
     month_start: date | None = None
+    # When these numbers were counted (see figures()).
+    computed_at: datetime | None = None
 
 
 @dataclass
@@ -110,36 +127,41 @@ def _tally_columns():
     )
 
 
-def _tally(row) -> Tally:
-    ideas, supports, comments, answered = row
-    return Tally(int(ideas or 0), int(supports or 0), int(comments or 0), int(answered or 0))
+def _numbers(values) -> list[int]:
+    return [int(value or 0) for value in values]
 
 
-def by_challenge() -> list[ChallengeRow]:
-    """The four challenges in their order, each with its tally: one query."""
+def _tally(numbers: list[int] | None) -> Tally:
+    return Tally(*numbers) if numbers else Tally()
+
+
+# --- Counting: what the job runs (seconds at Region scale) -------------------------
+
+
+def _count_by_challenge() -> dict[str, list[int]]:
+    """Each challenge's tally (ideas, supports, comments, answered): one query."""
     rows = db.session.execute(
-        select(Challenge, *_tally_columns())
+        select(Challenge.id, *_tally_columns())
         .outerjoin(Idea, and_(Idea.challenge_id == Challenge.id, Idea.status.in_(LISTED)))
         .group_by(Challenge.id)
-        .order_by(Challenge.position, Challenge.id)
-    ).all()
-    return [ChallengeRow(row[0], _tally(row[1:])) for row in rows]
+    )
+    return {str(row[0]): _numbers(row[1:]) for row in rows}
 
 
-def by_municipality(language: str | None = None) -> list[MunicipalityRow]:
-    """The 19 municipalities by name in `language`, each with its tally, then the
-    ideas about the whole Region: two queries."""
+def _count_by_municipality() -> dict[str, list[int]]:
+    """Each municipality's tally, and REGION's (the ideas about no municipality in
+    particular): two queries."""
     rows = db.session.execute(
-        select(Municipality, *_tally_columns())
+        select(Municipality.id, *_tally_columns())
         .outerjoin(Idea, and_(Idea.municipality_id == Municipality.id, Idea.status.in_(LISTED)))
         .group_by(Municipality.id)
-    ).all()
-    result = [MunicipalityRow(row[0], _tally(row[1:])) for row in rows]
-    result.sort(key=lambda r: r.municipality.name(language) if r.municipality else "")
-    region = db.session.execute(
-        select(*_tally_columns()).where(Idea.status.in_(LISTED), Idea.municipality_id.is_(None))
-    ).one()
-    result.append(MunicipalityRow(None, _tally(region)))
+    )
+    result = {str(row[0]): _numbers(row[1:]) for row in rows}
+    result[REGION] = _numbers(
+        db.session.execute(
+            select(*_tally_columns()).where(Idea.status.in_(LISTED), Idea.municipality_id.is_(None))
+        ).one()
+    )
     return result
 
 
@@ -152,15 +174,19 @@ def _day(value) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def weekly(weeks: int = WEEKS, now: datetime | None = None) -> list[Week]:
-    """Ideas published, supports given and comments written per week (Monday
-    to Sunday) over the last `weeks` weeks, oldest first: three grouped queries."""
+def first_week(weeks: int = WEEKS, now: datetime | None = None) -> date:
+    """The Monday that starts the oldest of the last `weeks` weeks."""
     today = (now or utcnow()).date()
-    first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
-    since = datetime.combine(first, datetime.min.time())
-    result = [Week(first + timedelta(weeks=n)) for n in range(weeks)]
+    return today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
 
-    def add(column, attribute: str, *joins_and_conditions) -> None:
+
+def _count_weekly(first: date, weeks: int = WEEKS) -> list[list[int]]:
+    """Ideas published, supports given and comments written per week (Monday to
+    Sunday) from `first`, oldest first: three grouped queries."""
+    since = datetime.combine(first, datetime.min.time())
+    result = [[0, 0, 0] for _ in range(weeks)]
+
+    def add(column, position: int, *joins_and_conditions) -> None:
         day = func.date(column)
         query = select(day, func.count()).select_from(column.table)
         for item in joins_and_conditions:
@@ -168,18 +194,18 @@ def weekly(weeks: int = WEEKS, now: datetime | None = None) -> list[Week]:
         for value, count in db.session.execute(query.where(column >= since).group_by(day)):
             index = (_day(value) - first).days // 7
             if 0 <= index < weeks:
-                setattr(result[index], attribute, getattr(result[index], attribute) + int(count))
+                result[index][position] += int(count)
 
-    add(Idea.published_at, "ideas", Idea.status.in_(LISTED))
+    add(Idea.published_at, 0, Idea.status.in_(LISTED))
     add(
         Support.created_at,
-        "supports",
+        1,
         (Idea, Idea.id == Support.idea_id),
         Idea.status.in_(LISTED),
     )
     add(
         Comment.created_at,
-        "comments",
+        2,
         (Idea, Idea.id == Comment.idea_id),
         Idea.status.in_(LISTED),
         Comment.status == CommentStatus.VISIBLE,
@@ -235,45 +261,207 @@ def month_start(now: datetime | None = None) -> date:
     return (now or utcnow()).date().replace(day=1)
 
 
-def month_top(now: datetime | None = None, limit: int = TOP) -> list[MonthTop]:
-    """The public ideas that gathered the most supports since the first of this
-    month, most first: one query (the counts, then those ideas' rows)."""
-    since = datetime.combine(month_start(now), datetime.min.time())
-    counted = (
-        select(Support.idea_id.label("idea_id"), func.count().label("n"))
+def _count_month_top(since: date, limit: int = TOP) -> list[list[int]]:
+    """[idea id, supports] of the public ideas that gathered the most supports
+    since `since`, most first: one query."""
+    rows = db.session.execute(
+        select(Support.idea_id, func.count())
         .join(Idea, Idea.id == Support.idea_id)
-        .where(Support.created_at >= since, Idea.status.in_(LISTED))
+        .where(
+            Support.created_at >= datetime.combine(since, datetime.min.time()),
+            Idea.status.in_(LISTED),
+        )
         .group_by(Support.idea_id)
         .order_by(func.count().desc(), Support.idea_id.desc())
         .limit(limit)
-        .subquery("counted")
     )
-    rows = db.session.execute(
-        select(Idea, counted.c.n)
-        .join(counted, counted.c.idea_id == Idea.id)
-        .options(joinedload(Idea.challenge), joinedload(Idea.municipality))
-        .order_by(counted.c.n.desc(), Idea.id.desc())
-    ).all()
-    return [MonthTop(idea, int(n)) for idea, n in rows]
+    return [[int(idea_id), int(n)] for idea_id, n in rows]
 
 
-def overview(language: str | None = None, now: datetime | None = None) -> Overview:
-    """Everything the statistics page and the API show: nine queries."""
-    challenges = by_challenge()
+def compute_figures(now: datetime | None = None) -> dict[str, Any]:
+    """Every number of the statistics pages, their charts and the API, counted
+    now (nine queries; seconds at 100,000 ideas): plain JSON, counts and idea
+    ids only."""
+    first, start = first_week(now=now), month_start(now)
+    people = participants_by_municipality()
+    return {
+        "challenges": _count_by_challenge(),
+        "municipalities": _count_by_municipality(),
+        "participants": {
+            (NOT_DECLARED if place is None else str(place)): n for place, n in people.items()
+        },
+        "weeks_from": first.isoformat(),
+        "weeks": _count_weekly(first),
+        "median_days_to_answer": median_days_to_answer(),
+        "month_start": start.isoformat(),
+        "month_top": _count_month_top(start),
+    }
+
+
+# --- The snapshot: what the pages read (one query) ---------------------------------
+
+
+@dataclass
+class Figures:
+    """The numbers as counted at `computed_at` (see compute_figures)."""
+
+    computed_at: datetime
+    numbers: dict[str, Any]
+
+
+_SNAPSHOTS = StatisticsSnapshot.__table__
+_READ_SNAPSHOT = select(_SNAPSHOTS.c.computed_at, _SNAPSHOTS.c.figures).where(
+    _SNAPSHOTS.c.id == SNAPSHOT_ID
+)
+
+
+def refresh(now: datetime | None = None) -> Figures:
+    """Count now and store the numbers, in a transaction of their own (the
+    request's, if any, is left as it is): what the job runs."""
+    computed_at = utcnow()
+    numbers = compute_figures(now)
+    engine = db.engine
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(_SNAPSHOTS).values(
+        id=SNAPSHOT_ID, computed_at=computed_at, figures=numbers, claimed_until=None
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[_SNAPSHOTS.c.id],
+        set_={
+            "computed_at": statement.excluded.computed_at,
+            "figures": statement.excluded.figures,
+            "claimed_until": None,
+        },
+    )
+    with engine.begin() as connection:
+        connection.execute(statement)
+    return Figures(computed_at, numbers)
+
+
+def claim(seconds: int) -> bool:
+    """Claim the next count for `seconds` (in a transaction of its own): True for
+    the one caller that finds no count under way, False for every other. A
+    count that never ran (a worker down) is claimed again once that has passed.
+    Nothing stored yet: True (nothing to claim; the first count may run twice)."""
+    now = utcnow()
+    statement = (
+        update(_SNAPSHOTS)
+        .where(
+            _SNAPSHOTS.c.id == SNAPSHOT_ID,
+            or_(_SNAPSHOTS.c.claimed_until.is_(None), _SNAPSHOTS.c.claimed_until < now),
+        )
+        .values(claimed_until=now + timedelta(seconds=seconds))
+    )
+    with db.engine.begin() as connection:
+        if connection.execute(statement).rowcount == 1:
+            return True
+        return connection.execute(select(_SNAPSHOTS.c.id)).first() is None
+
+
+def max_age() -> timedelta:
+    return timedelta(seconds=current_app.config.get("STATS_CACHE_SECONDS", 300))
+
+
+def figures() -> Figures:
+    """The stored numbers (one query, kept for the request). Older than
+    STATS_CACHE_SECONDS, they are still shown, and a refresh is asked of the
+    job worker (or, without Redis, run in this process after the response);
+    none stored yet (a new platform), they are counted now. STATS_CACHE_SECONDS
+    0: counted on every request."""
+    kept = g.get("_statistics_figures") if has_request_context() else None
+    if kept is not None:
+        return kept
+    age = max_age()
+    row = db.session.execute(_READ_SNAPSHOT).first() if age else None
+    if row is None:
+        found = refresh()
+    else:
+        found = Figures(row[0], row[1])
+        if utcnow() - found.computed_at >= age:
+            from participation.jobs import refresh_statistics_later
+
+            refresh_statistics_later(current_app._get_current_object())  # type: ignore[attr-defined]
+    if has_request_context():
+        g._statistics_figures = found
+    return found
+
+
+def is_due() -> bool:
+    """Whether the stored numbers are missing or older than STATS_CACHE_SECONDS."""
+    row = db.session.execute(_READ_SNAPSHOT).first()
+    return row is None or utcnow() - row[0] >= max_age()
+
+
+# --- What the pages show, from the numbers -----------------------------------------
+
+
+def by_challenge(found: Figures | None = None) -> list[ChallengeRow]:
+    """The four challenges in their order, each with its tally: one query."""
+    numbers = (found or figures()).numbers["challenges"]
+    challenges = db.session.scalars(select(Challenge).order_by(Challenge.position, Challenge.id))
+    return [ChallengeRow(c, _tally(numbers.get(str(c.id)))) for c in challenges]
+
+
+def by_municipality(
+    language: str | None = None, found: Figures | None = None
+) -> list[MunicipalityRow]:
+    """The 19 municipalities by name in `language`, each with its tally, then the
+    ideas about the whole Region: one query."""
+    numbers = (found or figures()).numbers["municipalities"]
+    result = [
+        MunicipalityRow(place, _tally(numbers.get(str(place.id))))
+        for place in db.session.scalars(select(Municipality))
+    ]
+    result.sort(key=lambda r: r.municipality.name(language) if r.municipality else "")
+    result.append(MunicipalityRow(None, _tally(numbers.get(REGION))))
+    return result
+
+
+def weekly(found: Figures | None = None) -> list[Week]:
+    """Ideas published, supports given and comments written per week (Monday
+    to Sunday) over the last WEEKS weeks, oldest first: no query of its own."""
+    numbers = (found or figures()).numbers
+    first = date.fromisoformat(numbers["weeks_from"])
+    return [Week(first + timedelta(weeks=n), *counts) for n, counts in enumerate(numbers["weeks"])]
+
+
+def month_top(found: Figures | None = None) -> list[MonthTop]:
+    """The public ideas that gathered the most supports this month, most first:
+    one query (those ideas' rows; an idea hidden since the count is left out)."""
+    counted = (found or figures()).numbers["month_top"]
+    if not counted:
+        return []
+    ideas = {
+        idea.id: idea
+        for idea in db.session.scalars(
+            select(Idea)
+            .where(Idea.id.in_([idea_id for idea_id, _ in counted]), Idea.status.in_(LISTED))
+            .options(joinedload(Idea.challenge), joinedload(Idea.municipality))
+        ).unique()
+    }
+    return [MonthTop(ideas[idea_id], n) for idea_id, n in counted if idea_id in ideas]
+
+
+def overview(language: str | None = None) -> Overview:
+    """Everything the statistics page and the API show: four queries (the
+    numbers, the challenges, the municipalities, this month's top ideas)."""
+    found = figures()
+    challenges = by_challenge(found)
     totals = Tally()
     for row in challenges:
         for name in ("ideas", "supports", "comments", "answered"):
             setattr(totals, name, getattr(totals, name) + getattr(row.tally, name))
-    municipalities, people = _with_participants(language)
+    municipalities, people = _with_participants(language, found)
     return Overview(
         totals=totals,
         challenges=challenges,
         municipalities=municipalities,
-        weeks=weekly(now=now),
-        median_days_to_answer=median_days_to_answer(),
+        weeks=weekly(found),
+        median_days_to_answer=found.numbers["median_days_to_answer"],
         participants=sum(people.values()),
-        month_top=month_top(now),
-        month_start=month_start(now),
+        month_top=month_top(found),
+        month_start=date.fromisoformat(found.numbers["month_start"]),
+        computed_at=found.computed_at,
     )
 
 
@@ -316,28 +504,34 @@ def region_average(rows: list[MunicipalityRow]) -> Average:
 
 
 def _with_participants(
-    language: str | None = None,
-) -> tuple[list[MunicipalityRow], dict[int | None, int]]:
-    rows = by_municipality(language)
-    people = participants_by_municipality()
+    language: str | None = None, found: Figures | None = None
+) -> tuple[list[MunicipalityRow], dict[str, int]]:
+    found = found or figures()
+    rows = by_municipality(language, found)
+    people = found.numbers["participants"]
     for row in rows:
         if row.municipality is not None:
-            row.participants = people.get(row.municipality.id, 0)
+            row.participants = people.get(str(row.municipality.id), 0)
     return rows, people
 
 
-def with_participants(language: str | None = None) -> list[MunicipalityRow]:
+def with_participants(
+    language: str | None = None, found: Figures | None = None
+) -> list[MunicipalityRow]:
     """The 19 municipalities and the whole Region, each with its tally and the
-    participants who declared living there: three queries."""
-    return _with_participants(language)[0]
+    participants who declared living there: one query besides the numbers."""
+    return _with_participants(language, found)[0]
 
 
-def profile(municipality: Municipality, language: str | None = None) -> Profile:
+def profile(
+    municipality: Municipality, language: str | None = None, found: Figures | None = None
+) -> Profile:
     """A municipality's page: its tally and participants beside the Region's
-    average, its most supported ideas and its answered ideas: five queries."""
+    average (from the stored numbers), its most supported ideas and its
+    answered ideas: three queries besides the numbers."""
     from participation.services import browse
 
-    rows = with_participants(language)
+    rows = with_participants(language, found)
     row = next(r for r in rows if r.municipality and r.municipality.id == municipality.id)
     rank = 1 + sum(
         1 for r in rows if r.municipality is not None and r.tally.ideas > row.tally.ideas
