@@ -66,7 +66,7 @@ def insert_comment(
     created_at: datetime | None = None,
 ) -> Comment:
     """A comment on `idea` (detached), written directly; keeps idea.comment_count
-    right, as the service does."""
+    right (the visible comments), as the services do."""
     from participation.models.base import utcnow
     from participation.sanitize import render_markdown
 
@@ -81,9 +81,10 @@ def insert_comment(
             created_at=created_at or utcnow(),
         )
         db.session.add(comment)
-        db.session.execute(
-            update(Idea).where(Idea.id == idea.id).values(comment_count=Idea.comment_count + 1)
-        )
+        if status == "visible":
+            db.session.execute(
+                update(Idea).where(Idea.id == idea.id).values(comment_count=Idea.comment_count + 1)
+            )
         db.session.commit()
         db.session.refresh(comment)
         db.session.expunge(comment)

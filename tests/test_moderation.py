@@ -317,6 +317,8 @@ def test_hide_and_restore_a_comment(app, mod_client, make_idea, make_user, make_
     assert response.status_code == 302
     stored = reload(app, Comment, comment.id)
     assert (stored.status, stored.hidden_reason) == ("hidden", "offensive")
+    # The idea's count (lists, "most discussed", statistics) is its visible comments.
+    assert reload(app, Idea, idea.id).comment_count == 1
     page = make_client().get(f"/en/ideas/{idea.id}").get_data(as_text=True)
     assert "Rude words about the neighbours" not in page
     # With a reply, the thread keeps a placeholder that says why.
@@ -329,6 +331,7 @@ def test_hide_and_restore_a_comment(app, mod_client, make_idea, make_user, make_
     )
     assert response.status_code == 302
     assert reload(app, Comment, comment.id).status == "visible"
+    assert reload(app, Idea, idea.id).comment_count == 2
     assert [(a.action, a.target_type) for a in logged_actions(app)] == [
         ("hide", "comment"),
         ("restore", "comment"),
@@ -464,6 +467,7 @@ def test_ban_with_hiding_all_content(app, mod_client, make_user, make_idea, make
     pending = make_idea(status="pending", author=citizen)
     other_idea = make_idea(status="published")
     comment = insert_comment(app, other_idea, citizen, body="Trolling comment text.")
+    insert_comment(app, other_idea, make_user(), body="A resident's own comment stays.")
     response = mod_client.submit(
         f"/en/moderation/users/{citizen.id}/sanction",
         {"kind": "ban", "reason": "offensive", "hide_content": "y"},
@@ -476,6 +480,7 @@ def test_ban_with_hiding_all_content(app, mod_client, make_user, make_idea, make
         assert (stored.status, stored.hidden_reason) == ("hidden", "offensive")
     assert reload(app, Idea, pending.id).status == "pending"
     assert reload(app, Comment, comment.id).status == "hidden"
+    assert reload(app, Idea, other_idea.id).comment_count == 1
     assert "Trolling comment text" not in make_client().get(f"/en/ideas/{other_idea.id}").get_data(
         as_text=True
     )

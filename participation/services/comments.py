@@ -1,7 +1,9 @@
 """Comments on ideas: one level of replies, edited for 15 minutes, deleted by their author.
 
 idea.comment_count counts visible comments; it moves in the same transaction
-as the comment, with UPDATE ... SET comment_count = comment_count +/- 1.
+as the comment, with UPDATE ... SET comment_count = comment_count +/- 1: here
+when a comment is written or deleted, in services/moderation.py when one is
+hidden or restored (move_count).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def _clean_body(body: str | None) -> str:
     return body
 
 
-def _move_count(idea_id: int, delta: int) -> None:
+def move_count(idea_id: int, delta: int) -> None:
     db.session.execute(
         update(Idea)
         .where(Idea.id == idea_id)
@@ -91,7 +93,7 @@ def add_comment(
     )
     db.session.add(comment)
     db.session.flush()
-    _move_count(idea.id, +1)
+    move_count(idea.id, +1)
     notify_author(idea, NotificationKind.IDEA_COMMENTED, actor=author, comment=comment)
     return comment
 
@@ -117,7 +119,7 @@ def delete_comment(author: Any, comment: Comment) -> None:
     comment.body_source = ""
     comment.body_html = ""
     db.session.flush()
-    _move_count(comment.idea_id, -1)
+    move_count(comment.idea_id, -1)
 
 
 # --- Reading -------------------------------------------------------------------

@@ -28,6 +28,7 @@ from participation.permissions import (
     require,
 )
 from participation.services import DomainError
+from participation.services.comments import move_count as move_comment_count
 from participation.services.notifications import notify, notify_supporters
 from participation.vocabulary import (
     HIDE_REASONS,
@@ -164,7 +165,11 @@ def reject_idea(actor: User, idea: Idea, reason_code: str | None, reason_text: s
 
 
 def _set_hidden(item: Item, reason_code: str, now: datetime) -> None:
-    item.status = IdeaStatus.HIDDEN if isinstance(item, Idea) else CommentStatus.HIDDEN
+    if isinstance(item, Idea):
+        item.status = IdeaStatus.HIDDEN
+    else:
+        item.status = CommentStatus.HIDDEN
+        move_comment_count(item.idea_id, -1)  # the idea's count: visible comments
     item.hidden_reason = reason_code
     item.hidden_at = now
 
@@ -219,6 +224,7 @@ def restore_item(actor: User, item: Item, reason_text: str | None = None) -> Non
         item.status = IdeaStatus.WITHDRAWN if item.withdrawn_at else IdeaStatus.PUBLISHED
     else:
         item.status = CommentStatus.VISIBLE
+        move_comment_count(item.idea_id, +1)
     previous = item.hidden_reason
     item.hidden_reason = None
     item.hidden_at = None
