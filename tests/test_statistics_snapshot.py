@@ -221,6 +221,9 @@ def test_many_processes_noticing_count_once(app, client, make_idea, count_querie
             assert totals(client)[0] == 1
         assert stored_ideas(app) == 1  # not counted here: claimed elsewhere
         assert not any("union" in s.lower() for s in counter.statements)
+        # The claim is read with the numbers: no attempt to claim it again.
+        assert not any(s.lstrip().upper().startswith("UPDATE") for s in counter.statements)
+        assert counter.count == 3, counter.statements
     finally:
         with other.app_context():
             db.session.remove()

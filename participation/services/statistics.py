@@ -310,9 +310,9 @@ class Figures:
 
 
 _SNAPSHOTS = StatisticsSnapshot.__table__
-_READ_SNAPSHOT = select(_SNAPSHOTS.c.computed_at, _SNAPSHOTS.c.figures).where(
-    _SNAPSHOTS.c.id == SNAPSHOT_ID
-)
+_READ_SNAPSHOT = select(
+    _SNAPSHOTS.c.computed_at, _SNAPSHOTS.c.figures, _SNAPSHOTS.c.claimed_until
+).where(_SNAPSHOTS.c.id == SNAPSHOT_ID)
 
 
 def refresh(now: datetime | None = None) -> Figures:
@@ -377,7 +377,9 @@ def figures() -> Figures:
         found = refresh()
     else:
         found = Figures(row[0], row[1])
-        if utcnow() - found.computed_at >= age:
+        now = utcnow()
+        # Out of date, and no count under way (or one that should have ended).
+        if now - found.computed_at >= age and (row[2] is None or row[2] < now):
             from participation.jobs import refresh_statistics_later
 
             refresh_statistics_later(current_app._get_current_object())  # type: ignore[attr-defined]
