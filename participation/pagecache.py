@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from hashlib import sha256
 from typing import Any
 
@@ -208,12 +208,16 @@ class PageCache:
     # Shared blocks ------------------------------------------------------------
 
     def shared_blocks(
-        self, template: str, build: Callable[[], tuple[dict, int]], timed: bool = False
+        self,
+        template: str,
+        build: Callable[[], tuple[dict, int]],
+        timed: bool = False,
+        variant: Hashable = None,
     ):
         """The SHARED_BLOCKS of `template`, rendered with the context `build()`
-        returns, or kept from an earlier request for the same URL, language and
-        content version (`timed`: for STATS_CACHE_SECONDS, whatever is written);
-        and the status (only 200s are kept)."""
+        returns, or kept from an earlier request for the same URL, language,
+        content version and `variant` (`timed`: for STATS_CACHE_SECONDS,
+        whatever is written); and the status (only 200s are kept)."""
         key = None
         kept, seconds = self.fragments, self.seconds
         if timed:
@@ -221,7 +225,14 @@ class PageCache:
         if self.app.config.get("PAGE_CACHE_ENABLED", True) and request.method == "GET":
             version = -1 if timed else self.version()
             if version is not None:
-                key = (str(get_locale()), request.host, request.full_path, template, version)
+                key = (
+                    str(get_locale()),
+                    request.host,
+                    request.full_path,
+                    template,
+                    version,
+                    variant,
+                )
         if key is not None:
             found = kept.get(key)
             if found is not None and time.monotonic() - found[0] <= seconds:
@@ -258,13 +269,19 @@ def _render_blocks(template_name: str, context: dict) -> dict[str, Any]:
     return blocks
 
 
-def render_shared_blocks(template: str, build: Callable[[], tuple[dict, int]], timed: bool = False):
+def render_shared_blocks(
+    template: str,
+    build: Callable[[], tuple[dict, int]],
+    timed: bool = False,
+    variant: Hashable = None,
+):
     """A page whose SHARED_BLOCKS are kept per URL, language and content version
     (`timed`: for STATS_CACHE_SECONDS) for every visitor (no visitor-specific
-    content may be in them): `build()` returns the template's context and
-    status, and runs only when they are not kept. The frame (base.html: the
-    visitor's menu) is rendered each time."""
-    blocks, status = page_cache().shared_blocks(template, build, timed=timed)
+    content may be in them, except what `variant` names: the blocks are kept
+    apart for each value, such as signed in or not): `build()` returns the
+    template's context and status, and runs only when they are not kept. The
+    frame (base.html: the visitor's menu) is rendered each time."""
+    blocks, status = page_cache().shared_blocks(template, build, timed=timed, variant=variant)
     return render_template(FRAME, shared_blocks=blocks), status
 
 

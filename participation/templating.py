@@ -76,9 +76,13 @@ _COMMENTS: dict[tuple, str] = {}
 
 def cached_comment(macro, comment, placeholder: bool, is_reply: bool, view: dict):
     """A comment as an anonymous visitor sees it, rendered once per content and
-    language; a signed-in visitor's comments are rendered each time (their own
-    get edit and delete buttons, moderators a moderation link)."""
-    if view.get("viewer_id") is not None or view.get("moderator"):
+    language. A signed-in visitor sees the same, except on their own comments
+    (edit and delete buttons, their hidden words: permissions.can_edit_comment,
+    can_delete_comment, can_read_text, can_offer_report all turn on authorship)
+    and as a moderator (a moderation link, hidden words): those are rendered
+    each time. tests/test_comments.py checks that the rest is the same HTML."""
+    viewer_id = view.get("viewer_id")
+    if view.get("moderator") or (viewer_id is not None and comment.author_id == viewer_id):
         return macro(comment, placeholder, is_reply, view)
     author = comment.author
     key = (
@@ -103,6 +107,18 @@ def cached_comment(macro, comment, placeholder: bool, is_reply: bool, view: dict
             _COMMENTS.clear()
         html = _COMMENTS[key] = macro(comment, placeholder, is_reply, view)
     return html
+
+
+# Stand-ins for a thread's id and its author's name in the reply form rendered
+# once per page (ideas/detail.html): neither can occur in the rendered form
+# (an id is digits; a name is escaped before it is put in).
+REPLY_ID, REPLY_NAME = "reply-thread-id-0x1d", "reply-author-name-0x1e"
+
+
+def fill_reply_box(template: str, thread_id: int, name: str) -> Markup:
+    """The reply form rendered once per page, for this thread and its author."""
+    html = str(template).replace(REPLY_ID, str(int(thread_id)))
+    return Markup(html.replace(REPLY_NAME, str(escape(name))))
 
 
 def display_name(user) -> str:
@@ -423,6 +439,9 @@ def init_app(app: Flask) -> None:
         url_for_id=url_for_id,
         cached_card=cached_card,
         cached_comment=cached_comment,
+        fill_reply_box=fill_reply_box,
+        REPLY_ID=REPLY_ID,
+        REPLY_NAME=REPLY_NAME,
         challenge_url=challenge_url,
         frame_url=frame_url,
         kept_fragment=kept_fragment,

@@ -293,3 +293,72 @@ def test_long_discussions_are_paged_without_javascript(client, make_user, make_i
     assert "Thread number 000" not in second
     assert "Show more comments" not in second
     assert f'href="/en/ideas/{idea.id}#comments">Back to the first comments</a>' in second
+
+
+def _article(html: str, comment_id: int) -> str:
+    import re
+
+    found = re.search(rf'<article [^>]*id="comment-{comment_id}".*?</article>', html, re.S)
+    assert found, comment_id
+    return found.group(0)
+
+
+@pytest.mark.parametrize("kept_first_by", ["anonymous", "signed in"])
+def test_comments_a_signed_in_visitor_did_not_write_read_as_anyone_sees_them(
+    app, make_idea, make_comment, make_user, make_client, login, kept_first_by
+):
+    """Comments are rendered once and kept (templating.cached_comment), for
+    anonymous and signed-in visitors alike, except a visitor's own comments
+    (edit, delete, their hidden words) and a moderator's view (moderation links,
+    hidden words): those are rendered for them, whoever was first."""
+    from participation.services import moderation
+
+    app.config["PAGE_CACHE_ENABLED"] = True
+    reader, writer, moderator = make_user(), make_user(), make_user(role="moderator")
+    idea = make_idea()
+    others = make_comment(idea, author=writer, body="Words of someone else.")
+    hidden = make_comment(idea, author=writer, body="Words a moderator hides.")
+    own = make_comment(idea, author=reader, body="My own words here.")
+    own_hidden = make_comment(idea, author=reader, body="My own words, hidden.")
+    with app.test_request_context():
+        for comment in (hidden, own_hidden):
+            moderation.hide_item(
+                db.session.get(User, moderator.id),
+                db.session.get(Comment, comment.id),
+                "offensive",
+                None,
+            )
+        db.session.commit()
+    anonymous, signed, moderating = make_client(), make_client(), make_client()
+    login(signed, reader)
+    login(moderating, moderator)
+    from participation import templating
+
+    templating._COMMENTS.clear()
+    first, second = [anonymous, signed] if kept_first_by == "anonymous" else [signed, anonymous]
+    url = f"/en/ideas/{idea.id}"
+    pages = {id(first): first.get(url).get_data(as_text=True)}
+    # Kept by the first page, whoever read it: for the signed-in reader, all but
+    # their own comments (then the anonymous page keeps those too).
+    assert {key[3] for key in templating._COMMENTS} == (
+        {others.id, hidden.id}
+        if kept_first_by == "signed in"
+        else {others.id, hidden.id, own.id, own_hidden.id}
+    )
+    pages[id(second)] = second.get(url).get_data(as_text=True)
+    pages[id(moderating)] = moderating.get(f"/en/ideas/{idea.id}").get_data(as_text=True)
+    public, mine, moderated = pages[id(anonymous)], pages[id(signed)], pages[id(moderating)]
+    # Others' comments: the same HTML for the anonymous and the signed-in reader.
+    for comment in (others, hidden):
+        assert _article(mine, comment.id) == _article(public, comment.id)
+    assert "Words a moderator hides." not in mine
+    # Their own: edit and delete (with their CSRF token), their hidden words.
+    assert "Edit" in _article(mine, own.id) and "csrf_token" in _article(mine, own.id)
+    assert "Edit" not in _article(public, own.id) and "csrf_token" not in public
+    assert "My own words, hidden." in _article(mine, own_hidden.id)
+    assert "My own words, hidden." not in public
+    assert "Report" not in _article(mine, own.id) and "Report" in _article(public, own.id)
+    # A moderator: a moderation link on each visible comment, hidden words.
+    assert "Moderate" in _article(moderated, others.id)
+    assert "Moderate" not in public and "Moderate" not in mine
+    assert "Words a moderator hides." in moderated

@@ -106,6 +106,37 @@ def test_signed_in_visitors_never_get_a_shared_page(
     assert "Withdraw my support" not in html(client.get(f"/en/ideas/{idea.id}"))
 
 
+def test_the_home_page_is_kept_apart_for_visitors_and_signed_in_residents(
+    client, make_idea, make_user, login, make_client, count_queries
+):
+    """Its blocks are the same for everyone but the invitation to create an
+    account: kept once for visitors and once for signed-in residents, never
+    with anyone's menu or name."""
+    make_idea(title="Cargo bikes for the Marolles")
+    invitation = "You need an account to propose an idea:"
+    first, second = make_user(display_name="Ilse Peeters"), make_user(display_name="Karim B.")
+    signed_first, signed_second = make_client(), make_client()
+    login(signed_first, first)
+    login(signed_second, second)
+    page = html(signed_first.get("/en/"))
+    assert "Cargo bikes for the Marolles" in page and "Ilse Peeters" in page
+    assert invitation not in page
+    # Another resident: the kept blocks, in a frame of their own (one query: them).
+    with count_queries() as counter:
+        other = html(signed_second.get("/en/"))
+    assert counter.count == 1, counter.statements
+    assert "Karim B." in other and "Ilse Peeters" not in other
+    assert invitation not in other and "Cargo bikes for the Marolles" in other
+    # Visitors: their own kept page, with the invitation, without anyone's name.
+    public = html(client.get("/en/"))
+    assert invitation in public and "Cargo bikes for the Marolles" in public
+    assert "Ilse Peeters" not in public and "Karim B." not in public
+    # A write: everyone sees it on their next view.
+    make_idea(title="Shade trees on the Place Flagey")
+    assert "Shade trees on the Place Flagey" in html(signed_second.get("/en/"))
+    assert "Shade trees on the Place Flagey" in html(client.get("/en/"))
+
+
 def test_flash_messages_are_never_shared(app, make_idea, make_client):
     make_idea()
     first, second = make_client(), make_client()

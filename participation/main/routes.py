@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, redirect, render_template, url_for
+from flask_login import current_user
 
 from config import EXAMPLE_CONTACTS
 from participation.i18n import PREFIX, preferred_language
 from participation.main import bp
+from participation.pagecache import render_shared_blocks
 from participation.permissions import COMMENT_EDIT_MINUTES
 from participation.services import browse
 from participation.services import consultations as consultation_service
@@ -29,13 +31,21 @@ def root():
 @bp.route(f"{PREFIX}/")
 def home():
     """The open consultations, the challenges with their counts, the most supported
-    and the newest ideas (four queries whatever the data)."""
-    return render_template(
-        "main/home.html",
-        consultations=consultation_service.open_consultations(HOME_CONSULTATIONS),
-        challenges=browse.challenge_summaries(),
-        most_supported=browse.most_supported(HOME_LIST_SIZE),
-        newest=browse.newest(HOME_LIST_SIZE),
+    and the newest ideas (four queries whatever the data). Its blocks are kept
+    like a list page's (participation.pagecache), apart for visitors and for
+    signed-in residents (who are not invited to create an account): a signed-in
+    resident costs only the frame until something is written."""
+
+    def build() -> tuple[dict, int]:
+        return {
+            "consultations": consultation_service.open_consultations(HOME_CONSULTATIONS),
+            "challenges": browse.challenge_summaries(),
+            "most_supported": browse.most_supported(HOME_LIST_SIZE),
+            "newest": browse.newest(HOME_LIST_SIZE),
+        }, 200
+
+    return render_shared_blocks(
+        "main/home.html", build, variant=bool(current_user.is_authenticated)
     )
 
 
