@@ -103,6 +103,19 @@ ROUND_PHASE_OFFSETS = {
 }
 
 
+def supported_ideas(app: Flask, make_idea, supporter: User, n: int) -> None:
+    """`n` public ideas, one per municipality (1 to n), each supported today by
+    `supporter`: more of everything the statistics count."""
+    from participation.models import Support
+    from participation.models.base import utcnow
+
+    for place in range(1, n + 1):
+        idea = make_idea(municipality_id=place, challenge="open")
+        with app.app_context():
+            db.session.add(Support(idea_id=idea.id, user_id=supporter.id, created_at=utcnow()))
+            db.session.commit()
+
+
 def set_round_phase(app, round_id: int, phase: str) -> None:
     """Move a round's dates so that it is in `phase` now."""
     from datetime import timedelta

@@ -15,7 +15,7 @@ import pytest
 from participation.extensions import db
 from participation.models import Support
 from participation.models.base import utcnow
-from tests.factories import insert_comment, municipality_id
+from tests.factories import insert_comment, municipality_id, supported_ideas
 from tests.pages import assert_clean_page, html
 from tests.test_api import SECRETS, answer
 
@@ -209,12 +209,7 @@ def test_statistics_page_has_a_fixed_query_count(
 
     make_idea()
     few = count()
-    supporter = make_user()
-    for n in range(12):
-        idea = make_idea(municipality_id=n + 1, challenge="open")
-        with app.app_context():
-            db.session.add(Support(idea_id=idea.id, user_id=supporter.id, created_at=utcnow()))
-            db.session.commit()
+    supported_ideas(app, make_idea, make_user(), 12)
     assert count() == few + 1 <= 4  # + the top of the month's ideas
 
 

@@ -15,10 +15,11 @@ from sqlalchemy import select, update
 
 from participation import jobs
 from participation.extensions import db
-from participation.models import StatisticsSnapshot, Support
+from participation.models import StatisticsSnapshot
 from participation.models.base import utcnow
 from participation.services import statistics
 from tests.conftest import TEST_REDIS_URL
+from tests.factories import supported_ideas
 from tests.pages import html
 
 
@@ -127,12 +128,7 @@ def test_counting_makes_a_fixed_number_of_queries(app, make_idea, make_user, cou
 
     make_idea()
     few = count()
-    user = make_user()
-    for n in range(6):
-        idea = make_idea(municipality_id=n + 1, challenge="open")
-        with app.app_context():
-            db.session.add(Support(idea_id=idea.id, user_id=user.id, created_at=utcnow()))
-            db.session.commit()
+    supported_ideas(app, make_idea, make_user(), 6)
     assert count() == few <= 10
 
 
