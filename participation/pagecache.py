@@ -59,6 +59,8 @@ ENDPOINTS = frozenset(
 # scale and not expected to move with each support. They are kept for
 # STATS_CACHE_SECONDS (300 s by default) whatever is written, and say so.
 TIMED_ENDPOINTS = frozenset({"opendata.stats", "opendata.municipalities", "opendata.municipality"})
+# The pages that only read (they may be kept, so they write nothing).
+READ_ONLY = ENDPOINTS | TIMED_ENDPOINTS
 # The headers a kept response carries again (the others are set per request by
 # the hooks that run after the cache, such as the security headers).
 KEPT_HEADERS = ("Content-Type", "Content-Encoding", "ETag", "Vary", "Cache-Control")
@@ -294,11 +296,16 @@ def init_app(app: Flask) -> None:
     must still run for a kept page, such as the host check) and the store (an
     after_request hook: call this before compression is set up, so it runs after
     it and keeps the compressed body)."""
+    from participation.web import read_only
+
     cache = app.extensions["page_cache"] = PageCache(app)
 
     @app.before_request
     def serve_kept_page():
-        return cache.lookup()
+        kept = cache.lookup()
+        if kept is None and request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY:
+            read_only()  # a page built here, without a transaction (PostgreSQL)
+        return kept
 
     @app.after_request
     def keep_page(response):

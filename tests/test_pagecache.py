@@ -137,6 +137,43 @@ def test_the_home_page_is_kept_apart_for_visitors_and_signed_in_residents(
     assert "Shade trees on the Place Flagey" in html(client.get("/en/"))
 
 
+@pytest.mark.postgres_only
+def test_pages_built_for_a_visitor_read_without_a_transaction(
+    app, make_idea, make_user, login, make_client, runner
+):
+    """On PostgreSQL the pages that only read (those the cache may keep) run
+    their queries in autocommit: no BEGIN, no ROLLBACK round trip. A write
+    still runs in its transaction."""
+    from sqlalchemy import event
+
+    idea = make_idea(title="Benches along the canal")
+    assert runner.invoke(args=["jobs", "statistics"]).exit_code == 0  # counted: /stats reads
+    signed = make_client()
+    login(signed, make_user())
+    with app.app_context():
+        engine = db.engine
+    seen: list[tuple[str, bool]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement.split()[0].upper(), conn.connection.dbapi_connection.autocommit))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for path in ("/en/", "/en/ideas/", f"/en/ideas/{idea.id}", "/en/stats"):
+            seen.clear()
+            assert signed.get(path).status_code == 200, path
+            assert seen and all(autocommit for _, autocommit in seen), (path, seen)
+        seen.clear()
+        page = f"/en/ideas/{idea.id}"
+        response = signed.submit(
+            f"/en/ideas/{idea.id}/comments", {"body": "Yes, please."}, page=page
+        )
+        assert response.status_code == 302
+        assert ("INSERT", False) in seen, seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 def test_flash_messages_are_never_shared(app, make_idea, make_client):
     make_idea()
     first, second = make_client(), make_client()
