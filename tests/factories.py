@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from participation.extensions import db
 from participation.models import Comment, Idea, ModerationAction, Municipality, User
+from participation.vocabulary import CommentStatus
 
 # The password of every account that make_user creates.
 PASSWORD = "correct-horse-battery-staple"
@@ -81,7 +82,7 @@ def insert_comment(
             created_at=created_at or utcnow(),
         )
         db.session.add(comment)
-        if status == "visible":
+        if status == CommentStatus.VISIBLE:
             db.session.execute(
                 update(Idea).where(Idea.id == idea.id).values(comment_count=Idea.comment_count + 1)
             )

@@ -36,6 +36,7 @@ from participation.models import (
     User,
 )
 from participation.models.base import utcnow
+from participation.services import places
 from participation.vocabulary import LISTED_IDEA_STATUSES, CommentStatus
 
 LISTED = tuple(LISTED_IDEA_STATUSES)
@@ -377,9 +378,7 @@ def figures() -> Figures:
         found = refresh()
     else:
         found = Figures(row[0], row[1])
-        now = utcnow()
-        # Out of date, and no count under way (or one that should have ended).
-        if now - found.computed_at >= age and (row[2] is None or row[2] < now):
+        if _due(row, age):
             from participation.jobs import refresh_statistics_later
 
             refresh_statistics_later(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -388,10 +387,18 @@ def figures() -> Figures:
     return found
 
 
+def _due(row, age: timedelta) -> bool:
+    """A snapshot row (computed_at, figures, claimed_until) is due for a count:
+    older than `age`, and no count under way (or one that should have ended)."""
+    now = utcnow()
+    computed_at, _numbers, claimed_until = row
+    return now - computed_at >= age and (claimed_until is None or claimed_until < now)
+
+
 def is_due() -> bool:
-    """Whether the stored numbers are missing or older than STATS_CACHE_SECONDS."""
+    """Whether the stored numbers are missing, or due for a count (_due)."""
     row = db.session.execute(_READ_SNAPSHOT).first()
-    return row is None or utcnow() - row[0] >= max_age()
+    return row is None or _due(row, max_age())
 
 
 # --- What the pages show, from the numbers -----------------------------------------
@@ -400,8 +407,7 @@ def is_due() -> bool:
 def by_challenge(found: Figures | None = None) -> list[ChallengeRow]:
     """The four challenges in their order, each with its tally: one query."""
     numbers = (found or figures()).numbers["challenges"]
-    challenges = db.session.scalars(select(Challenge).order_by(Challenge.position, Challenge.id))
-    return [ChallengeRow(c, _tally(numbers.get(str(c.id)))) for c in challenges]
+    return [ChallengeRow(c, _tally(numbers.get(str(c.id)))) for c in places.challenges()]
 
 
 def by_municipality(
@@ -412,9 +418,8 @@ def by_municipality(
     numbers = (found or figures()).numbers["municipalities"]
     result = [
         MunicipalityRow(place, _tally(numbers.get(str(place.id))))
-        for place in db.session.scalars(select(Municipality))
+        for place in places.municipalities(language)
     ]
-    result.sort(key=lambda r: r.municipality.name(language) if r.municipality else "")
     result.append(MunicipalityRow(None, _tally(numbers.get(REGION))))
     return result
 
