@@ -37,7 +37,16 @@ from collections.abc import Callable, Hashable
 from hashlib import sha256
 from typing import Any
 
-from flask import Flask, Response, current_app, g, render_template, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import event
@@ -70,6 +79,7 @@ VERSION_KEY = "participation:content-version"
 # each time): see render_shared_blocks().
 SHARED_BLOCKS = ("title", "description", "head", "content")
 FRAME = "_shared_blocks.html"
+REQUEST_VERSION = "participation.content_version"
 
 
 class PageCache:
@@ -84,9 +94,9 @@ class PageCache:
             OrderedDict()
         )
         self.timed_seconds = float(app.config.get("STATS_CACHE_SECONDS", 300))
-        self.fragments: OrderedDict[tuple, tuple[float, dict[str, Any]]] = OrderedDict()
+        self.fragments: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
         # The statistics pages' blocks, kept STATS_CACHE_SECONDS whatever is written.
-        self.timed_fragments: OrderedDict[tuple, tuple[float, dict[str, Any]]] = OrderedDict()
+        self.timed_fragments: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
         uri = app.config["SQLALCHEMY_DATABASE_URI"]
         digest = sha256(uri.encode()).hexdigest()[:16]
         self.version_file = app.config.get("PAGE_CACHE_VERSION_FILE") or os.path.join(
@@ -117,10 +127,22 @@ class PageCache:
         except OSError:
             return None
 
+    def request_version(self) -> int | None:
+        """The content version as this request first read it: before its first
+        query (serve_kept_page below), so that what it renders is at least as
+        new as the version it is kept under."""
+        # On the request, not on g: a test may hold one app context (one g)
+        # around many requests.
+        if REQUEST_VERSION not in request.environ:
+            request.environ[REQUEST_VERSION] = self.version()
+        return request.environ[REQUEST_VERSION]
+
     def bump(self) -> None:
         """Move the content version on: every kept page is stale."""
         self.entries.clear()
         self.fragments.clear()
+        if has_request_context():
+            request.environ.pop(REQUEST_VERSION, None)
         if self.app.config.get("REDIS_URL"):
             from redis.exceptions import RedisError
 
@@ -166,7 +188,7 @@ class PageCache:
         if key is None:
             return None
         timed = request.endpoint in TIMED_ENDPOINTS
-        version = -1 if timed else self.version()
+        version = -1 if timed else self.request_version()
         if version is None:
             return None
         g.page_cache_key = (key, version)
@@ -209,6 +231,51 @@ class PageCache:
 
     # Shared blocks ------------------------------------------------------------
 
+    def _piece_key(self, name: str, variant: Hashable, timed: bool) -> tuple | None:
+        """The key of a piece of this GET request's page, kept per language,
+        URL, content version (-1 when `timed`) and `variant`; None when pieces
+        may not be kept (cache off, not a GET, version unreadable)."""
+        if not self.app.config.get("PAGE_CACHE_ENABLED", True) or request.method != "GET":
+            return None
+        version = -1 if timed else self.request_version()
+        if version is None:
+            return None
+        return (str(get_locale()), request.host, request.full_path, name, version, variant)
+
+    def kept(
+        self,
+        name: str,
+        build: Callable[[], tuple[Any, bool]],
+        variant: Hashable = None,
+        usable: Callable[[Any], bool] | None = None,
+        timed: bool = False,
+    ) -> Any:
+        """The piece `name` of this page, kept from an earlier request for the
+        same URL, language, content version and `variant` if `usable(piece)`
+        says this visitor may have it; else `build()`, which returns the piece
+        and whether it may be kept for others (`timed`: kept for
+        STATS_CACHE_SECONDS, whatever is written)."""
+        kept, seconds = self.fragments, self.seconds
+        if timed:
+            kept, seconds = self.timed_fragments, self.timed_seconds
+        key = self._piece_key(name, variant, timed)
+        if key is not None:
+            found = kept.get(key)
+            if (
+                found is not None
+                and time.monotonic() - found[0] <= seconds
+                and (usable is None or usable(found[1]))
+            ):
+                kept.move_to_end(key)
+                return found[1]
+        piece, keep = build()
+        if key is not None and keep:
+            kept[key] = (time.monotonic(), piece)
+            kept.move_to_end(key)
+            while len(kept) > self.max_entries:
+                kept.popitem(last=False)
+        return piece
+
     def shared_blocks(
         self,
         template: str,
@@ -220,33 +287,15 @@ class PageCache:
         returns, or kept from an earlier request for the same URL, language,
         content version and `variant` (`timed`: for STATS_CACHE_SECONDS,
         whatever is written); and the status (only 200s are kept)."""
-        key = None
-        kept, seconds = self.fragments, self.seconds
-        if timed:
-            kept, seconds = self.timed_fragments, self.timed_seconds
-        if self.app.config.get("PAGE_CACHE_ENABLED", True) and request.method == "GET":
-            version = -1 if timed else self.version()
-            if version is not None:
-                key = (
-                    str(get_locale()),
-                    request.host,
-                    request.full_path,
-                    template,
-                    version,
-                    variant,
-                )
-        if key is not None:
-            found = kept.get(key)
-            if found is not None and time.monotonic() - found[0] <= seconds:
-                kept.move_to_end(key)
-                return found[1], 200
-        context, status = build()
-        blocks = _render_blocks(template, context)
-        if key is not None and status == 200:
-            kept[key] = (time.monotonic(), blocks)
-            while len(kept) > self.max_entries:
-                kept.popitem(last=False)
-        return blocks, status
+        statuses = []
+
+        def render() -> tuple[dict, bool]:
+            context, status = build()
+            statuses.append(status)
+            return _render_blocks(template, context), status == 200
+
+        blocks = self.kept(template, render, variant=variant, timed=timed)
+        return blocks, statuses[0] if statuses else 200
 
 
 def _render_blocks(template_name: str, context: dict) -> dict[str, Any]:
@@ -304,6 +353,8 @@ def init_app(app: Flask) -> None:
     def serve_kept_page():
         kept = cache.lookup()
         if kept is None and request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY:
+            if request.endpoint in ENDPOINTS:
+                cache.request_version()  # before the first query (for the kept pieces)
             read_only()  # a page built here, without a transaction (PostgreSQL)
         return kept
 

@@ -10,6 +10,7 @@ change anything, so that no caller (a view, the CLI, a future API) skips a rule.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -334,6 +335,52 @@ def can_offer_report(user: Actor, item: Any) -> Decision:
     """Show the "Report" link: to everyone but the author (visitors are asked to log
     in, unconfirmed members are told why on the form)."""
     return deny(Denial.OWN_CONTENT) if is_author(user, item) else ALLOWED
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaActions:
+    """What a visitor may do beside an idea, on its page (ideas/_aside.html reads
+    nothing else of them): support it or withdraw their support (`support`: why
+    not), read its title, translate it, edit or withdraw it, report or moderate
+    it. Visitors with equal IdeaActions see the same aside, which is kept for
+    them (ideas/routes_read.py)."""
+
+    supported: bool
+    support: Denial | None
+    read_title: bool
+    author: bool
+    translate: bool
+    edit: bool
+    withdraw: bool
+    report: bool
+    moderate: bool
+
+
+def idea_actions(user: Actor, idea: Idea, supported: bool) -> IdeaActions:
+    """The IdeaActions of `user` on `idea` (`supported`: whether they support it)."""
+    return IdeaActions(
+        supported=supported,
+        support=can_support(user, idea).reason,
+        read_title=bool(can_read_text(user, idea)),
+        author=is_author(user, idea),
+        translate=bool(can_translate_idea(user, idea)),
+        edit=bool(can_edit_idea(user, idea)),
+        withdraw=bool(can_withdraw_idea(user, idea)),
+        report=bool(can_offer_report(user, idea)),
+        moderate=bool(can_moderate(user)),
+    )
+
+
+def sees_comments_as_others(user: Actor, author_ids: Collection[int | None]) -> bool:
+    """Whether `user` sees comments by `author_ids` as every other visitor who may
+    comment as they may does: yes, unless they moderate (a moderation link, hidden
+    words) or wrote one of them (edit and delete buttons, their hidden words, no
+    "Report": can_edit_comment, can_delete_comment, can_read_text and
+    can_offer_report turn on authorship). A page of comments rendered for one
+    such visitor is shown to all the others (ideas/routes_read.py)."""
+    if can_moderate(user):
+        return False
+    return not is_signed_in(user) or user.id not in author_ids
 
 
 def can_moderate_item(user: Actor, item: Any) -> Decision:

@@ -114,6 +114,16 @@ def idea_or_404(idea_id: int):
     return _visible_or_404(load_idea(idea_id))
 
 
+def idea_and_support_or_404(idea_id: int):
+    """The idea if this visitor may see it (404 otherwise), and whether they
+    support it: one query."""
+    from participation.services.ideas import load_idea_and_support
+
+    user_id = current_user.id if current_user.is_authenticated else None
+    idea, supported = load_idea_and_support(idea_id, user_id)
+    return _visible_or_404(idea), supported
+
+
 def idea_state_or_404(idea_id: int):
     """Like idea_or_404, for views that only ask permission verbs and write (the
     support buttons): what those verbs read of the idea, not the ORM idea."""

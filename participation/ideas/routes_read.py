@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from flask import jsonify, render_template, request, url_for
-from flask_babel import format_decimal, ngettext
+from flask_babel import format_decimal, gettext, ngettext
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from participation.i18n import current_language
 from participation.ideas import bp
 from participation.ideas.forms import CommentForm
-from participation.permissions import can_comment, can_read_text
+from participation.pagecache import page_cache
+from participation.permissions import (
+    can_comment,
+    can_moderate,
+    can_participate,
+    can_read_text,
+    can_respond_officially,
+    idea_actions,
+    sees_comments_as_others,
+)
 from participation.services import budgets as budget_service
 from participation.services import comments as comment_service
 from participation.services import ideas as service
@@ -17,7 +28,7 @@ from participation.services import translations
 from participation.services.search import similar_ideas
 from participation.services.supports import has_supported, supported_ids
 from participation.vocabulary import LISTED_IDEA_STATUSES
-from participation.web import idea_or_404, page_number, parse_id
+from participation.web import idea_and_support_or_404, page_number, parse_id
 
 SIMILAR_LIMIT = 5
 SIMILAR_QUERY_MAX = 2000
@@ -56,49 +67,147 @@ def support_label(count: int) -> str:
 
 @bp.route("/<int:idea_id>")
 def detail(idea_id: int):
-    return detail_page(idea_or_404(idea_id))
+    idea, supported = idea_and_support_or_404(idea_id)
+    return detail_page(idea, supported=supported)
 
 
-def detail_page(idea, comment_form=None, reply_to=None, status: int = 200):
-    """The idea page: a fixed number of queries (idea, comments, the visitor's support)."""
-    discussion = None
-    if idea.status in LISTED_IDEA_STATUSES:
-        discussion = comment_service.threads(idea, page=page_number(request.args.get("comments")))
-    threads = discussion.threads if discussion else []
-    reply_form = None
-    if comment_form is not None and reply_to is not None:
-        # Errors of a reply show in that reply's form, if its thread is still there.
-        if any(t.comment.id == reply_to and not t.is_placeholder for t in threads):
-            reply_form, comment_form = comment_form, None
-        else:
-            reply_to = None
+def detail_page(
+    idea, comment_form=None, reply_to=None, status: int = 200, supported: bool | None = None
+):
+    """The idea page: a fixed number of queries (the idea with the visitor's
+    support; on a first view, its author and places, budget projects and
+    comments).
+
+    Its three pieces, the main column, the aside (support box, the author's
+    and moderators' links) and the discussion, are each the same for many
+    visitors: each is kept (pagecache.kept) per URL, language and content
+    version for the visitors who see it alike, with a stand-in for their CSRF
+    token. Only the frame (base.html: the visitor's menu) is rendered for
+    each visitor."""
     show_text = bool(can_read_text(current_user, idea))
-    # A reader of another language sees the idea's published translation in
-    # theirs (never for a hidden idea), unless they asked for the original.
-    translation = None
-    if show_text and not request.args.get("original"):
-        translation = translations.shown_translation(idea, current_language())
-    return (
-        render_template(
-            "ideas/detail.html",
+
+    def main() -> tuple[tuple[str, Markup], bool]:
+        service.load_idea(idea.id)  # its author, challenge and municipality, in one query
+        # A reader of another language sees the idea's published translation in
+        # theirs (never for a hidden idea), unless they asked for the original.
+        translation = None
+        if show_text and not request.args.get("original"):
+            translation = translations.shown_translation(idea, current_language())
+        title = (translation or idea).title if show_text else gettext("Hidden idea")
+        html = render_template(
+            "ideas/_idea_main.html",
             idea=idea,
             translation=translation,
             show_text=show_text,
-            threads=threads,
-            discussion=discussion,
-            supported=has_supported(current_user, idea),
-            # Made only for who may comment: a form puts a CSRF token in the
-            # session, and a visitor's page would no longer be shared.
-            comment_form=comment_form
-            or (CommentForm(formdata=None) if can_comment(current_user, idea) else None),
             budget_projects=budget_service.projects_of_idea(idea.id)
             if idea.status in LISTED_IDEA_STATUSES
             else [],
-            reply_form=reply_form,
-            reply_to=reply_to,
-        ),
-        status,
+        )
+        return (title, Markup(html)), True
+
+    page_title, main_html = page_cache().kept(
+        f"idea-{idea.id}",
+        main,
+        # Officials see a button to answer in the official responses.
+        variant=(show_text, bool(can_respond_officially(current_user))),
     )
+    if supported is None:
+        supported = has_supported(current_user, idea)
+    actions = idea_actions(current_user, idea, supported)
+    aside_html = page_cache().kept(
+        f"idea-aside-{idea.id}",
+        lambda: (
+            Markup(
+                render_template(
+                    "ideas/_aside.html", idea=idea, actions=actions, csrf=_csrf_stand_in
+                )
+            ),
+            True,
+        ),
+        variant=actions,
+    )
+    discussion_html = Markup()
+    if idea.status in LISTED_IDEA_STATUSES:
+        discussion_html = discussion_section(idea, reply_to, comment_form)
+    html = render_template(
+        "ideas/detail.html",
+        idea=idea,
+        page_title=page_title,
+        main_html=main_html,
+        aside_html=aside_html,
+        discussion_html=discussion_html,
+    )
+    if CSRF_STAND_IN in html:
+        # Asked for only now, and only for a signed-in visitor with a form: an
+        # anonymous visitor's session stays empty (and their page shared).
+        html = html.replace(CSRF_STAND_IN, generate_csrf())
+    return html, status
+
+
+# Stands for the visitor's CSRF token in the kept pieces of an idea's page,
+# replaced in the page once rendered. It cannot occur anywhere else in the
+# page: its "<" is escaped in every text a participant wrote (names, titles,
+# sanitized comments), so no one's words can make the replacement touch them.
+CSRF_STAND_IN = Markup("<csrf-token>")
+
+
+def _csrf_stand_in() -> Markup:
+    return CSRF_STAND_IN
+
+
+def discussion_section(idea, reply_to=None, comment_form=None) -> Markup:
+    """The page of the idea's discussion asked for (?comments=N) and the form
+    for a new comment, as HTML. After a comment or reply with errors
+    (`comment_form`, `reply_to` its thread or None), the form shows in the
+    reply box of its thread if that thread is still there, else as the new
+    comment.
+
+    Rendered once per content version for every visitor who sees it as it is
+    (permissions.sees_comments_as_others: not a moderator, author of none of
+    its comments), whatever their CSRF token, which is put in afterwards: then
+    their request loads no comment at all. A moderator, an author of one of
+    the comments, or a form with errors gets it rendered for them alone. Its
+    forms hold CSRF_STAND_IN (detail_page puts the token in)."""
+    may_comment = bool(can_comment(current_user, idea))
+    signed_in = current_user.is_authenticated
+    page = page_number(request.args.get("comments"))
+
+    def render() -> tuple[tuple[Markup, frozenset[int | None]], bool]:
+        discussion = comment_service.threads(idea, page=page)
+        threads = discussion.threads
+        replying = reply_to is not None and any(
+            t.comment.id == reply_to and not t.is_placeholder for t in threads
+        )
+        authors = frozenset(c.author_id for t in threads for c in (t.comment, *t.replies))
+        html = render_template(
+            "ideas/_discussion.html",
+            idea=idea,
+            threads=threads,
+            discussion=discussion,
+            viewer_id=current_user.id if signed_in else None,
+            moderator=bool(can_moderate(current_user)),
+            may_comment=may_comment,
+            csrf=CSRF_STAND_IN,
+            reply_to=reply_to if replying else None,
+            reply_form=comment_form if replying else None,
+            # Made only for who may comment: a form puts a CSRF token in the
+            # session, and a visitor's page would no longer be shared.
+            comment_form=(None if replying else comment_form)
+            or (CommentForm(formdata=None) if may_comment else None),
+        )
+        keep = comment_form is None and sees_comments_as_others(current_user, authors)
+        return (Markup(html), authors), keep
+
+    html, _authors = page_cache().kept(
+        f"discussion-{idea.id}",
+        render,
+        # Who may not comment sees why (signed out, unconfirmed, suspended).
+        variant=(may_comment, can_participate(current_user).reason),
+        usable=lambda piece: (
+            comment_form is None and sees_comments_as_others(current_user, piece[1])
+        ),
+    )
+    return html
 
 
 @bp.route("/mine")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from participation.extensions import db
@@ -161,6 +161,25 @@ def load_idea(idea_id: int) -> Idea | None:
     """One idea with its author, challenge and municipality (one query; the
     statement is built once)."""
     return db.session.scalars(_ONE_IDEA, {"idea_id": idea_id}).unique().one_or_none()
+
+
+# The idea alone, and whether a given visitor supports it: the idea page's
+# one query when its main column is kept (pagecache.kept), which is what
+# needs the author, challenge and municipality.
+_IDEA_AND_SUPPORT = select(
+    Idea,
+    exists()
+    .where(Support.idea_id == Idea.id, Support.user_id == bindparam("user_id"))
+    .label("supported"),
+).where(Idea.id == bindparam("idea_id"))
+
+
+def load_idea_and_support(idea_id: int, user_id: int | None) -> tuple[Idea | None, bool]:
+    """One idea (its author, challenge and municipality load when first read:
+    load_idea loads them with it) and whether the user `user_id` supports it,
+    in one query."""
+    row = db.session.execute(_IDEA_AND_SUPPORT, {"idea_id": idea_id, "user_id": user_id}).first()
+    return (row[0], bool(row[1])) if row is not None else (None, False)
 
 
 _IDEAS = Idea.__table__
