@@ -80,6 +80,7 @@ VERSION_KEY = "participation:content-version"
 SHARED_BLOCKS = ("title", "description", "head", "content")
 FRAME = "_shared_blocks.html"
 REQUEST_VERSION = "participation.content_version"
+REQUEST_PAGE = "participation.kept_page"
 
 
 class PageCache:
@@ -240,7 +241,14 @@ class PageCache:
         version = -1 if timed else self.request_version()
         if version is None:
             return None
-        return (str(get_locale()), request.host, request.full_path, name, version, variant)
+        page = request.environ.get(REQUEST_PAGE)
+        if page is None:  # once per request: a page may keep several pieces
+            page = request.environ[REQUEST_PAGE] = (
+                str(get_locale()),
+                request.host,
+                request.full_path,
+            )
+        return (*page, name, version, variant)
 
     def kept(
         self,

@@ -84,7 +84,8 @@ def detail_page(
     version for the visitors who see it alike, with a stand-in for their CSRF
     token. Only the frame (base.html: the visitor's menu) is rendered for
     each visitor."""
-    show_text = bool(can_read_text(current_user, idea))
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    show_text = bool(can_read_text(user, idea))
 
     def main() -> tuple[tuple[str, Markup], bool]:
         service.load_idea(idea.id)  # its author, challenge and municipality, in one query
@@ -109,11 +110,11 @@ def detail_page(
         f"idea-{idea.id}",
         main,
         # Officials see a button to answer in the official responses.
-        variant=(show_text, bool(can_respond_officially(current_user))),
+        variant=(show_text, bool(can_respond_officially(user))),
     )
     if supported is None:
-        supported = has_supported(current_user, idea)
-    actions = idea_actions(current_user, idea, supported)
+        supported = has_supported(user, idea)
+    actions = idea_actions(user, idea, supported)
     aside_html = page_cache().kept(
         f"idea-aside-{idea.id}",
         lambda: (
@@ -128,7 +129,7 @@ def detail_page(
     )
     discussion_html = Markup()
     if idea.status in LISTED_IDEA_STATUSES:
-        discussion_html = discussion_section(idea, reply_to, comment_form)
+        discussion_html = discussion_section(user, idea, reply_to, comment_form)
     html = render_template(
         "ideas/detail.html",
         idea=idea,
@@ -155,12 +156,12 @@ def _csrf_stand_in() -> Markup:
     return CSRF_STAND_IN
 
 
-def discussion_section(idea, reply_to=None, comment_form=None) -> Markup:
+def discussion_section(user, idea, reply_to=None, comment_form=None) -> Markup:
     """The page of the idea's discussion asked for (?comments=N) and the form
-    for a new comment, as HTML. After a comment or reply with errors
-    (`comment_form`, `reply_to` its thread or None), the form shows in the
-    reply box of its thread if that thread is still there, else as the new
-    comment.
+    for a new comment, as the visitor `user` sees them, in HTML. After a
+    comment or reply with errors (`comment_form`, `reply_to` its thread or
+    None), the form shows in the reply box of its thread if that thread is
+    still there, else as the new comment.
 
     Rendered once per content version for every visitor who sees it as it is
     (permissions.sees_comments_as_others: not a moderator, author of none of
@@ -168,8 +169,8 @@ def discussion_section(idea, reply_to=None, comment_form=None) -> Markup:
     their request loads no comment at all. A moderator, an author of one of
     the comments, or a form with errors gets it rendered for them alone. Its
     forms hold CSRF_STAND_IN (detail_page puts the token in)."""
-    may_comment = bool(can_comment(current_user, idea))
-    signed_in = current_user.is_authenticated
+    may_comment = bool(can_comment(user, idea))
+    signed_in = user.is_authenticated
     page = page_number(request.args.get("comments"))
 
     def render() -> tuple[tuple[Markup, frozenset[int | None]], bool]:
@@ -184,8 +185,8 @@ def discussion_section(idea, reply_to=None, comment_form=None) -> Markup:
             idea=idea,
             threads=threads,
             discussion=discussion,
-            viewer_id=current_user.id if signed_in else None,
-            moderator=bool(can_moderate(current_user)),
+            viewer_id=user.id if signed_in else None,
+            moderator=bool(can_moderate(user)),
             may_comment=may_comment,
             csrf=CSRF_STAND_IN,
             reply_to=reply_to if replying else None,
@@ -195,17 +196,15 @@ def discussion_section(idea, reply_to=None, comment_form=None) -> Markup:
             comment_form=(None if replying else comment_form)
             or (CommentForm(formdata=None) if may_comment else None),
         )
-        keep = comment_form is None and sees_comments_as_others(current_user, authors)
+        keep = comment_form is None and sees_comments_as_others(user, authors)
         return (Markup(html), authors), keep
 
     html, _authors = page_cache().kept(
         f"discussion-{idea.id}",
         render,
         # Who may not comment sees why (signed out, unconfirmed, suspended).
-        variant=(may_comment, can_participate(current_user).reason),
-        usable=lambda piece: (
-            comment_form is None and sees_comments_as_others(current_user, piece[1])
-        ),
+        variant=(may_comment, can_participate(user).reason),
+        usable=lambda piece: comment_form is None and sees_comments_as_others(user, piece[1]),
     )
     return html
 
