@@ -361,7 +361,7 @@ def init_app(app: Flask) -> None:
     def serve_kept_page():
         kept = cache.lookup()
         if kept is None and request.method in ("GET", "HEAD") and request.endpoint in READ_ONLY:
-            if request.endpoint in ENDPOINTS:
+            if request.endpoint in ENDPOINTS and app.config.get("PAGE_CACHE_ENABLED", True):
                 cache.request_version()  # before the first query (for the kept pieces)
             read_only()  # a page built here, without a transaction (PostgreSQL)
         return kept
