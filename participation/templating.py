@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from participation import vocabulary
 from participation.i18n import current_language, format_locale
-from participation.permissions import can
+from participation.permissions import can, sees_comments_as_others
 
 # A stand-in id: URLs are built once with it, then it is replaced.
 _ID = 987654321
@@ -77,12 +77,9 @@ _COMMENTS: dict[tuple, str] = {}
 def cached_comment(macro, comment, placeholder: bool, is_reply: bool, view: dict):
     """A comment as an anonymous visitor sees it, rendered once per content and
     language. A signed-in visitor sees the same, except on their own comments
-    (edit and delete buttons, their hidden words: permissions.can_edit_comment,
-    can_delete_comment, can_read_text, can_offer_report all turn on authorship)
-    and as a moderator (a moderation link, hidden words): those are rendered
-    each time. tests/test_comments.py checks that the rest is the same HTML."""
-    viewer_id = view.get("viewer_id")
-    if view.get("moderator") or (viewer_id is not None and comment.author_id == viewer_id):
+    and as a moderator (permissions.sees_comments_as_others): those are
+    rendered each time. tests/test_comments.py checks that the rest is the same HTML."""
+    if not sees_comments_as_others(view["user"], (comment.author_id,)):
         return macro(comment, placeholder, is_reply, view)
     author = comment.author
     key = (
