@@ -207,7 +207,7 @@ def _second_server(app):
     return other
 
 
-@pytest.mark.parametrize("store", ["file", "redis"])
+@pytest.mark.parametrize("store", ["file", pytest.param("redis", marks=pytest.mark.redis)])
 def test_a_write_on_one_server_is_seen_on_the_other(request, app, make_idea, store):
     if store == "redis":
         url, _server = request.getfixturevalue("redis_server")
