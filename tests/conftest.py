@@ -1,5 +1,6 @@
 """Test fixtures: the real stack, on SQLite always and on PostgreSQL when
-TEST_DATABASE_URL is set; CSRF on; mail through a real SMTP server on localhost.
+TEST_DATABASE_URL is set or a PostgreSQL answers at the README's address
+(likewise Redis); CSRF on; mail through a real SMTP server on localhost.
 
 Set PARTICIPATION_REQUIRE_ALL=1 (CI does) to turn a missing PostgreSQL, Redis
 or Chromium into a failure instead of a notice.
@@ -53,8 +54,47 @@ def _redis_for_worker(url: str | None) -> str | None:
     return urlunsplit(parts._replace(path=f"/{number}"))
 
 
-TEST_DATABASE_URL = _postgres_for_worker(os.environ.get("TEST_DATABASE_URL"))
-TEST_REDIS_URL = _redis_for_worker(os.environ.get("TEST_REDIS_URL"))
+# The README's addresses: used when the variable is not set and that server
+# answers there (set the variable empty to leave it out).
+LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/participation_test"
+LOCAL_REDIS = "redis://127.0.0.1:6379/15"
+
+
+def _postgres_answers() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(
+            "host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=2
+        ).close()
+    except Exception:  # noqa: BLE001 - not there, or not open to us
+        return False
+    return True
+
+
+def _redis_answers() -> bool:
+    try:
+        import redis
+
+        client = redis.Redis.from_url(LOCAL_REDIS, socket_connect_timeout=1)
+        client.ping()
+        client.close()
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+def _from_environment(name: str, local: str, answers) -> str | None:
+    value = os.environ.get(name)
+    if value is None and answers():
+        return local
+    return value or None
+
+
+TEST_DATABASE_URL = _postgres_for_worker(
+    _from_environment("TEST_DATABASE_URL", LOCAL_POSTGRES, _postgres_answers)
+)
+TEST_REDIS_URL = _redis_for_worker(_from_environment("TEST_REDIS_URL", LOCAL_REDIS, _redis_answers))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRE_ALL = os.environ.get("PARTICIPATION_REQUIRE_ALL") == "1"
 # Rows created by migrations (reference data), kept between tests.
@@ -70,7 +110,10 @@ _notices: list[str] = []
 
 def _postgres_problem() -> str | None:
     if not TEST_DATABASE_URL:
-        return "PostgreSQL tests not run: TEST_DATABASE_URL is not set."
+        return (
+            "PostgreSQL tests not run: TEST_DATABASE_URL is not set"
+            " and no PostgreSQL answers at 127.0.0.1:5432."
+        )
     try:
         ensure_postgres_database(TEST_DATABASE_URL)
     except Exception as exc:  # noqa: BLE001 - report any connection problem
@@ -80,7 +123,9 @@ def _postgres_problem() -> str | None:
 
 def _redis_problem() -> str | None:
     if not TEST_REDIS_URL:
-        return "Redis tests not run: TEST_REDIS_URL is not set."
+        return (
+            "Redis tests not run: TEST_REDIS_URL is not set and no Redis answers at 127.0.0.1:6379."
+        )
     try:
         import redis
 
