@@ -162,6 +162,28 @@ def can_manage_outbox(user: Actor) -> Decision:
     return _has_role(user, frozenset({Role.ADMIN}), Denial.NOT_ADMIN)
 
 
+@dataclass(frozen=True, slots=True)
+class MenuRights:
+    """What the site's main menu (base.html) shows of a visitor's rights:
+    signed in or not, and the staff areas they may open. Visitors with equal
+    MenuRights see the same menu but for their name, unread count and CSRF
+    token, which are put in for each (templating.kept_fragment)."""
+
+    signed_in: bool
+    moderate: bool
+    manage_roles: bool
+    view_dashboard: bool
+
+
+def menu_rights(user: Actor) -> MenuRights:
+    return MenuRights(
+        signed_in=bool(user.is_authenticated),
+        moderate=bool(can_moderate(user)),
+        manage_roles=bool(can_manage_roles(user)),
+        view_dashboard=bool(can_view_dashboard(user)),
+    )
+
+
 def can_change_role(actor: Actor, target: User) -> Decision:
     """Admins change others' roles, never their own."""
     decision = can_manage_roles(actor)

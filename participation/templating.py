@@ -9,8 +9,11 @@ pattern parsing), and only the cheap part per row.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale
 from babel.dates import get_datetime_format, parse_pattern
@@ -19,12 +22,13 @@ from flask_babel import format_decimal, format_percent, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from participation import vocabulary
 from participation.i18n import current_language, format_locale
-from participation.permissions import can, sees_comments_as_others
+from participation.permissions import can, menu_rights, sees_comments_as_others
 
 # A stand-in id: URLs are built once with it, then it is replaced.
 _ID = 987654321
@@ -303,11 +307,16 @@ def frame_url(endpoint: str, _public: bool = False, **values) -> str:
     return url
 
 
-def kept_fragment(name: str, *parts, caller) -> Markup:
+def kept_fragment(name: str, *parts, caller, fill: dict[str, Any] | None = None) -> Markup:
     """{% call kept_fragment(name, *parts) %}...{% endcall %}: a piece of the
     frame rendered once per process, language and application root, and
     `parts` (everything else it reads, such as request.endpoint). Only for
-    pieces that show nothing about the visitor (the footer, the style sheets)."""
+    pieces that show nothing about the visitor (the footer, the style sheets),
+    or whose visitor's values are stand-ins: `fill` maps each stand-in the
+    piece holds (a tag, such as "<menu-name>", which no escaped text can
+    contain) to the visitor's value, put in after the piece is kept; unless
+    the whole page is rendered to be kept (keeping_stand_ins), when the
+    stand-ins stay for fill_stand_ins."""
     kept, setting = _frame_kept()
     key = (
         "fragment",
@@ -318,7 +327,47 @@ def kept_fragment(name: str, *parts, caller) -> Markup:
     html = kept.get(key)
     if html is None:
         html = kept[key] = Markup(caller())
+    if fill and not g.get(_KEEPING_STAND_INS):
+        html = Markup(fill_stand_ins(str(html), fill))
     return html
+
+
+_KEEPING_STAND_INS = "_keeping_stand_ins"
+MENU_STAND_INS = ("<menu-unread>", "<menu-name>", "<csrf-token>")
+
+
+def menu_fill(user: Any) -> dict[str, Markup]:
+    """What the menu's stand-ins stand for, for `user`: their unread count,
+    their name and their CSRF token (nothing for a visitor)."""
+    if not user.is_authenticated:
+        return {}
+    unread, name, token = MENU_STAND_INS
+    badge = current_app.jinja_env.get_template("_menu.html").module.unread_badge  # type: ignore[attr-defined]
+    return {
+        unread: Markup(badge(user.unread_notification_count)),
+        name: escape(user.display_name),
+        token: escape(generate_csrf()),
+    }
+
+
+def fill_stand_ins(text: str, fill: dict[str, Markup]) -> str:
+    """`text` with each stand-in replaced by its (escaped) value. A value
+    cannot bring a stand-in in: its "<" is escaped."""
+    for stand_in, value in fill.items():
+        text = text.replace(stand_in, str(escape(value)))
+    return text
+
+
+@contextmanager
+def keeping_stand_ins() -> Iterator[None]:
+    """`with keeping_stand_ins():` the frame rendered inside keeps the menu's
+    stand-ins, for a page kept whole and filled for each visitor
+    (fill_stand_ins with menu_fill)."""
+    setattr(g, _KEEPING_STAND_INS, True)
+    try:
+        yield
+    finally:
+        g.pop(_KEEPING_STAND_INS, None)
 
 
 def _translations():
@@ -442,6 +491,8 @@ def init_app(app: Flask) -> None:
         challenge_url=challenge_url,
         frame_url=frame_url,
         kept_fragment=kept_fragment,
+        menu_rights=menu_rights,
+        menu_fill=menu_fill,
     )
     # Flask-Babel's callables, with the translations kept per request (the
     # same strings, found with fewer lookups); `_` and `gettext` called

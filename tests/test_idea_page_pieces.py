@@ -151,3 +151,34 @@ def test_a_hidden_idea_is_read_only_by_its_author_and_moderators(app, cast):
         reads = name in ("author", "moderator")
         assert ("Benches along the canal" in page) == reads, name
         assert ("<title>Hidden idea" in page) == (not reads), name
+
+
+@pytest.mark.parametrize("unconfirmed_first", [True, False])
+def test_the_kept_page_around_the_pieces_keeps_each_visitors_notices(
+    cast, make_user, make_client, login, unconfirmed_first
+):
+    """The page around the pieces is kept too (per MenuRights and whether the
+    visitor's address is confirmed): an unconfirmed member alone is asked to
+    confirm, and a message flashed to one visitor shows to them, once, on the
+    page they come back to, whoever's page was kept."""
+    idea, _comment, clients, _people = cast
+    url = f"/en/ideas/{idea.id}"
+    clients["unconfirmed"] = make_client()
+    login(clients["unconfirmed"], make_user(confirmed=False))
+    clients["unconfirmed"].get("/en/")  # the welcome message shown
+    order = ["unconfirmed", "reader"] if unconfirmed_first else ["reader", "unconfirmed"]
+    pages = _pages(clients, url, order)
+    assert "Please confirm your email address" in pages["unconfirmed"]
+    assert "Please confirm your email address" not in pages["reader"]
+
+    (token,) = tokens(pages["reader"])
+    response = clients["reader"].post(f"{url}/support", data={"csrf_token": token})
+    assert response.status_code in (302, 303)
+    # The supporter (whose page, once kept, is the reader's now too) first.
+    thanks = "Thank you: your support is counted."
+    assert thanks not in clients["supporter"].get(url).get_data(as_text=True)
+    first = clients["reader"].get(url).get_data(as_text=True)
+    assert thanks in first and "Withdraw my support" in first
+    again = clients["reader"].get(url).get_data(as_text=True)
+    assert thanks not in again and "Withdraw my support" in again
+    assert thanks not in clients["supporter"].get(url).get_data(as_text=True)

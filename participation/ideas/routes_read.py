@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import current_app, jsonify, render_template, request, session, url_for
 from flask_babel import format_decimal, gettext, ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -19,6 +19,7 @@ from participation.permissions import (
     can_read_text,
     can_respond_officially,
     idea_actions,
+    menu_rights,
     sees_comments_as_others,
 )
 from participation.services import budgets as budget_service
@@ -27,6 +28,7 @@ from participation.services import ideas as service
 from participation.services import translations
 from participation.services.search import similar_ideas
 from participation.services.supports import has_supported, supported_ids
+from participation.templating import keeping_stand_ins, menu_fill
 from participation.vocabulary import LISTED_IDEA_STATUSES
 from participation.web import idea_and_support_or_404, page_number, parse_id
 
@@ -82,10 +84,13 @@ def detail_page(
     and moderators' links) and the discussion, are each the same for many
     visitors: each is kept (pagecache.kept) per URL, language and content
     version for the visitors who see it alike, with a stand-in for their CSRF
-    token. Only the frame (base.html: the visitor's menu) is rendered for
-    each visitor."""
+    token; and so is the page around them (base.html's frame), with stand-ins
+    for the visitor's name, unread count and token in the menu. For each
+    visitor, only these are put in the kept page."""
     user = current_user._get_current_object()  # type: ignore[attr-defined]
     show_text = bool(can_read_text(user, idea))
+    # Officials see a button to answer in the official responses.
+    main_variant = (show_text, bool(can_respond_officially(user)))
 
     def main() -> tuple[tuple[str, Markup], bool]:
         service.load_idea(idea.id)  # its author, challenge and municipality, in one query
@@ -106,42 +111,59 @@ def detail_page(
         )
         return (title, Markup(html)), True
 
-    page_title, main_html = page_cache().kept(
-        f"idea-{idea.id}",
-        main,
-        # Officials see a button to answer in the official responses.
-        variant=(show_text, bool(can_respond_officially(user))),
-    )
     if supported is None:
         supported = has_supported(user, idea)
     actions = idea_actions(user, idea, supported)
-    aside_html = page_cache().kept(
-        f"idea-aside-{idea.id}",
-        lambda: (
-            Markup(
-                render_template(
-                    "ideas/_aside.html", idea=idea, actions=actions, csrf=_csrf_stand_in
-                )
-            ),
-            True,
-        ),
-        variant=actions,
-    )
     discussion = b""
     if idea.status in LISTED_IDEA_STATUSES:
         discussion = discussion_section(user, idea, reply_to, comment_form)
-    html = render_template(
-        "ideas/detail.html",
-        idea=idea,
-        page_title=page_title,
-        main_html=main_html,
-        aside_html=aside_html,
-        discussion_html=DISCUSSION_SLOT if discussion else Markup(),
-    )
-    # The discussion is most of the page (some 80 KB for sixty comments and
-    # their reply forms): kept as UTF-8, it is put in the encoded frame
-    # rather than encoded again for each visitor.
-    body = html.encode()
+
+    def frame() -> tuple[bytes, bool]:
+        page_title, main_html = page_cache().kept(f"idea-{idea.id}", main, variant=main_variant)
+        aside_html = page_cache().kept(
+            f"idea-aside-{idea.id}",
+            lambda: (
+                Markup(
+                    render_template(
+                        "ideas/_aside.html", idea=idea, actions=actions, csrf=_csrf_stand_in
+                    )
+                ),
+                True,
+            ),
+            variant=actions,
+        )
+        with keeping_stand_ins():
+            html = render_template(
+                "ideas/detail.html",
+                idea=idea,
+                page_title=page_title,
+                main_html=main_html,
+                aside_html=aside_html,
+                discussion_html=DISCUSSION_SLOT if discussion else Markup(),
+            )
+        return html.encode(), True
+
+    # The page around the discussion is kept too, for the visitors who see it
+    # alike: the same main column and aside, the same menu (MenuRights) and
+    # the same notice to confirm their address. Not with a message to show
+    # (flashed), nor with a form's errors: then it is rendered for them.
+    if comment_form is None and not session.get("_flashes"):
+        variant = (
+            main_variant,
+            actions,
+            menu_rights(user),
+            bool(getattr(user, "is_confirmed", True)),
+            bool(discussion),
+        )
+        body = page_cache().kept(f"idea-page-{idea.id}", frame, variant=variant)
+    else:
+        body, _keep = frame()
+    # Each visitor's name, unread count and token in their menu, then the
+    # discussion: it is most of the page (some 80 KB for sixty comments and
+    # their reply forms), kept as UTF-8 and put in the encoded page rather
+    # than encoded again for each visitor.
+    for stand_in, value in menu_fill(user).items():
+        body = body.replace(stand_in.encode(), str(value).encode())
     if discussion:
         body = body.replace(DISCUSSION_SLOT_BYTES, discussion, 1)
     if CSRF_STAND_IN_BYTES in body:
