@@ -48,6 +48,7 @@ from flask import (
     session,
 )
 from flask_babel import get_locale
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -339,9 +340,47 @@ def render_shared_blocks(
     content may be in them, except what `variant` names: the blocks are kept
     apart for each value, such as signed in or not): `build()` returns the
     template's context and status, and runs only when they are not kept. The
-    frame (base.html: the visitor's menu) is rendered each time."""
+    frame around them (base.html) is kept too (kept_frame)."""
     blocks, status = page_cache().shared_blocks(template, build, timed=timed, variant=variant)
-    return render_template(FRAME, shared_blocks=blocks), status
+    page = kept_frame(
+        f"frame-{template}",
+        lambda: render_template(FRAME, shared_blocks=blocks),
+        variant=variant,
+        timed=timed,
+        keep=status == 200,
+    )
+    return page, status
+
+
+def kept_frame(
+    name: str,
+    render: Callable[[], str],
+    variant: Hashable = None,
+    timed: bool = False,
+    keep: bool = True,
+) -> str:
+    """The page `render()` makes around kept pieces (base.html's frame: the
+    visitor's menu), kept for every visitor who sees it alike: the same
+    pieces (`variant`), the same menu (permissions.MenuRights) and the same
+    notice to confirm their address. The menu holds stand-ins for the
+    visitor's name, unread count and CSRF token, put in for each visitor
+    (templating.menu_fill). Rendered for the visitor alone when a message was
+    flashed to them (or not `keep`)."""
+    from participation.permissions import menu_rights
+    from participation.templating import fill_stand_ins, keeping_stand_ins, menu_fill
+
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+
+    def build() -> tuple[str, bool]:
+        with keeping_stand_ins():
+            return render(), keep
+
+    if keep and not session.get("_flashes"):
+        seen = (variant, menu_rights(user), bool(getattr(user, "is_confirmed", True)))
+        page = page_cache().kept(name, build, variant=seen, timed=timed)
+    else:
+        page, _keep = build()
+    return fill_stand_ins(page, menu_fill(user))
 
 
 def page_cache() -> PageCache:

@@ -114,3 +114,27 @@ def test_a_new_notification_shows_in_the_menu_at_once(app, people, make_idea):
     assert ">Se déconnecter</button>" in menu and "Log out" not in menu
     assert re.search(r'class="badge-count">1<span class="visually-hidden"> non lue</span>', menu)
     assert ": Ben &lt;menu-name&gt;</span>" in menu
+
+
+@pytest.mark.parametrize("url", ["/en/", "/en/ideas/"])
+def test_a_kept_page_keeps_each_visitors_notices(app, people, make_user, make_client, login, url):
+    """The page around kept blocks is kept per MenuRights and whether the
+    address is confirmed, and never used for a visitor with a message to see:
+    the unconfirmed member alone is asked to confirm, and the welcome shows
+    once, to whom it is said."""
+    cast, clients = people
+    for name in ("ben", "anonymous"):
+        clients[name].get(url)  # their pages kept first
+    newcomer, unconfirmed = make_client(), make_client()
+    login(unconfirmed, make_user(confirmed=False, display_name="Una"))
+    unconfirmed.get("/en/")  # the welcome shown
+    login(newcomer, make_user(display_name="Nell"))
+    first = newcomer.get(url).get_data(as_text=True)
+    assert "Welcome, Nell." in first and ": Nell</span>" in first
+    again = newcomer.get(url).get_data(as_text=True)
+    assert "Welcome" not in again and ": Nell</span>" in again
+    notice = "Please confirm your email address"
+    assert notice in unconfirmed.get(url).get_data(as_text=True)
+    for client in (newcomer, clients["ben"], clients["anonymous"]):
+        assert notice not in client.get(url).get_data(as_text=True)
+    assert "Welcome" not in clients["ben"].get(url).get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request, session, url_for
+from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import format_decimal, gettext, ngettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -11,7 +11,7 @@ from markupsafe import Markup
 from participation.i18n import current_language
 from participation.ideas import bp
 from participation.ideas.forms import CommentForm
-from participation.pagecache import page_cache
+from participation.pagecache import kept_frame, page_cache
 from participation.permissions import (
     can_comment,
     can_moderate,
@@ -19,7 +19,6 @@ from participation.permissions import (
     can_read_text,
     can_respond_officially,
     idea_actions,
-    menu_rights,
     sees_comments_as_others,
 )
 from participation.services import budgets as budget_service
@@ -28,7 +27,6 @@ from participation.services import ideas as service
 from participation.services import translations
 from participation.services.search import similar_ideas
 from participation.services.supports import has_supported, supported_ids
-from participation.templating import keeping_stand_ins, menu_fill
 from participation.vocabulary import LISTED_IDEA_STATUSES
 from participation.web import idea_and_support_or_404, page_number, parse_id
 
@@ -118,7 +116,7 @@ def detail_page(
     if idea.status in LISTED_IDEA_STATUSES:
         discussion = discussion_section(user, idea, reply_to, comment_form)
 
-    def frame() -> tuple[bytes, bool]:
+    def frame() -> str:
         page_title, main_html = page_cache().kept(f"idea-{idea.id}", main, variant=main_variant)
         aside_html = page_cache().kept(
             f"idea-aside-{idea.id}",
@@ -132,38 +130,26 @@ def detail_page(
             ),
             variant=actions,
         )
-        with keeping_stand_ins():
-            html = render_template(
-                "ideas/detail.html",
-                idea=idea,
-                page_title=page_title,
-                main_html=main_html,
-                aside_html=aside_html,
-                discussion_html=DISCUSSION_SLOT if discussion else Markup(),
-            )
-        return html.encode(), True
-
-    # The page around the discussion is kept too, for the visitors who see it
-    # alike: the same main column and aside, the same menu (MenuRights) and
-    # the same notice to confirm their address. Not with a message to show
-    # (flashed), nor with a form's errors: then it is rendered for them.
-    if comment_form is None and not session.get("_flashes"):
-        variant = (
-            main_variant,
-            actions,
-            menu_rights(user),
-            bool(getattr(user, "is_confirmed", True)),
-            bool(discussion),
+        return render_template(
+            "ideas/detail.html",
+            idea=idea,
+            page_title=page_title,
+            main_html=main_html,
+            aside_html=aside_html,
+            discussion_html=DISCUSSION_SLOT if discussion else Markup(),
         )
-        body = page_cache().kept(f"idea-page-{idea.id}", frame, variant=variant)
-    else:
-        body, _keep = frame()
-    # Each visitor's name, unread count and token in their menu, then the
-    # discussion: it is most of the page (some 80 KB for sixty comments and
-    # their reply forms), kept as UTF-8 and put in the encoded page rather
-    # than encoded again for each visitor.
-    for stand_in, value in menu_fill(user).items():
-        body = body.replace(stand_in.encode(), str(value).encode())
+
+    # The page around the pieces is kept too (for the visitors who see the
+    # same pieces and menu; not with a form's errors), and the discussion put
+    # in: it is most of the page (some 80 KB for sixty comments and their
+    # reply forms), kept as UTF-8 and put in the encoded page rather than
+    # encoded again for each visitor.
+    body = kept_frame(
+        f"idea-page-{idea.id}",
+        frame,
+        variant=(main_variant, actions, bool(discussion)),
+        keep=comment_form is None,
+    ).encode()
     if discussion:
         body = body.replace(DISCUSSION_SLOT_BYTES, discussion, 1)
     if CSRF_STAND_IN_BYTES in body:
