@@ -333,7 +333,13 @@ def kept_fragment(name: str, *parts, caller, fill: dict[str, Any] | None = None)
 
 
 _KEEPING_STAND_INS = "_keeping_stand_ins"
-MENU_STAND_INS = ("<menu-unread>", "<menu-name>", "<csrf-token>")
+# Stands for the visitor's CSRF token in kept HTML (the menu, the idea page's
+# pieces), replaced once the page is rendered. It cannot occur anywhere else
+# in a page: its "<" is escaped in every text a participant wrote (names,
+# titles, sanitized comments), so no one's words can make the replacement
+# touch them; and so for the menu's other stand-ins.
+CSRF_STAND_IN = Markup("<csrf-token>")
+MENU_STAND_INS = ("<menu-unread>", "<menu-name>", str(CSRF_STAND_IN))
 
 
 def menu_fill(user: Any) -> dict[str, Markup]:

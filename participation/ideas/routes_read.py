@@ -27,6 +27,7 @@ from participation.services import ideas as service
 from participation.services import translations
 from participation.services.search import similar_ideas
 from participation.services.supports import has_supported, supported_ids
+from participation.templating import CSRF_STAND_IN
 from participation.vocabulary import LISTED_IDEA_STATUSES
 from participation.web import idea_and_support_or_404, page_number, parse_id
 
@@ -159,13 +160,10 @@ def detail_page(
     return current_app.response_class(body, status, mimetype="text/html")
 
 
-# Stands for the visitor's CSRF token in the kept pieces of an idea's page,
-# replaced in the page once rendered. It cannot occur anywhere else in the
-# page: its "<" is escaped in every text a participant wrote (names, titles,
-# sanitized comments), so no one's words can make the replacement touch them.
-CSRF_STAND_IN = Markup("<csrf-token>")
+# The visitor's CSRF token in the kept pieces (templating.CSRF_STAND_IN).
 CSRF_STAND_IN_BYTES = CSRF_STAND_IN.encode()
-# Where the discussion goes in the page (as unique, for the same reason).
+# Where the discussion goes in the page (as unique, for the same reason as
+# templating.CSRF_STAND_IN).
 DISCUSSION_SLOT = Markup("<discussion-slot>")
 DISCUSSION_SLOT_BYTES = DISCUSSION_SLOT.encode()
 
