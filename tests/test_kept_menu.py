@@ -51,11 +51,12 @@ STAFF_LINKS = {
 }
 
 
-@pytest.mark.parametrize("url", ["/en/", "/en/ideas/", "/en/ideas/{idea}"])
+@pytest.mark.parametrize("url", ["/en/", "/en/ideas/", "/en/ideas/{idea}", "/en/stats"])
 @pytest.mark.parametrize("anonymous_first", [True, False])
 def test_each_visitor_sees_their_own_menu_whoever_came_first(app, people, url, anonymous_first):
-    """On the idea page, the whole page around its pieces is kept too
-    (ideas/routes_read.detail_page), its menu with the stand-ins."""
+    """The page around the kept blocks or pieces is kept too
+    (pagecache.kept_frame), its menu with the stand-ins: on the home and list
+    pages, the idea page, and the statistics page (kept for a time)."""
     cast, clients = people
     idea = cast.pop("idea")
     url = url.format(idea=idea.id)

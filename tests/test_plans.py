@@ -103,6 +103,13 @@ def _capture(app, client, path: str) -> list[tuple[str, object]]:
     return statements
 
 
+def _full_scans(connection, statement: str, parameters) -> list[str]:
+    """The full scans of growing tables in `statement`'s plan, on either database."""
+    if connection.dialect.name == "postgresql":
+        return _postgres_full_scans(connection, statement, parameters)
+    return _sqlite_full_scans(connection, statement, parameters)
+
+
 def _sqlite_full_scans(connection, statement: str, parameters) -> list[str]:
     rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
     scans = []
@@ -149,13 +156,8 @@ def test_pages_never_scan_a_growing_table(app, client, make_client, make_user, l
             assert statements, path
             with app.app_context():
                 connection = db.session.connection()
-                explain = (
-                    _postgres_full_scans
-                    if connection.dialect.name == "postgresql"
-                    else _sqlite_full_scans
-                )
                 for statement, parameters in statements:
-                    for scan in explain(connection, statement, parameters):
+                    for scan in _full_scans(connection, statement, parameters):
                         failures.append(f"{who} {path}: {scan}\n    {statement[:300]}")
                 db.session.rollback()
     assert not failures, "\n".join(failures)
@@ -261,17 +263,12 @@ def test_api_cursor_pages_seek_without_offset_or_scan(app, client, database_url)
         statements = _capture(app, client, url)
         with app.app_context():
             connection = db.session.connection()
-            explain = (
-                _postgres_full_scans
-                if connection.dialect.name == "postgresql"
-                else _sqlite_full_scans
-            )
             for statement, parameters in statements:
                 if re.search(r"OFFSET (%\(|\?)", statement) and (
                     connection.dialect.name == "postgresql" or parameters[-1] != 0
                 ):
                     failures.append(f"{url}: OFFSET\n    {statement[:300]}")
-                for scan in explain(connection, statement, parameters):
+                for scan in _full_scans(connection, statement, parameters):
                     failures.append(f"{url}: {scan}\n    {statement[:300]}")
             db.session.rollback()
     assert not failures, "\n".join(failures)
