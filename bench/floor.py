@@ -1,5 +1,6 @@
-"""The floor of a signed-in support POST on this stack, served by bench/run.py
-beside hello-world and the platform, with the same gunicorn settings.
+"""The floor of a signed-in support POST, and of a signed-in page, on this
+stack, served by bench/run.py beside hello-world and the platform, with the
+same gunicorn settings.
 
 It is the least a support can cost with the libraries the product fixes:
 Flask, Flask-Login (the session cookie, the visitor loaded by id through the
@@ -16,6 +17,11 @@ stack alone stays from hello-world.
 
 Its URLs are the platform's (/en/ideas/<id>/support and /unsupport), so the
 same wrk scripts drive both. Sign in with POST /login (email, password).
+
+Any other GET is the floor of a signed-in page: the session cookie, the
+visitor loaded through the ORM, and their address as the answer (401 for a
+visitor who is not signed in). It is the least a page that knows its visitor
+costs here, before any query or template of the page itself.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from flask import Flask, abort, jsonify, request
 from flask_login import LoginManager, UserMixin, current_user, login_user
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect, generate_csrf
+from markupsafe import escape
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -72,6 +79,13 @@ def load_user(user_id: str) -> User | None:
 @app.get("/")
 def index():
     return "floor"
+
+
+@app.get("/<path:page>")
+def signed_in_page(page: str):
+    if not current_user.is_authenticated:
+        abort(401)
+    return f"<p>{escape(current_user.email)}</p>"
 
 
 @app.post("/login")

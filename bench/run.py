@@ -9,10 +9,10 @@ and p99 latency, the server CPU per request (user + system time of the
 gunicorn workers, from /proc, divided by the requests served: the figure that
 least depends on what else the machine is doing), the SQL queries per request
 and the bytes sent (compressed / uncompressed), measured in-process with the
-Flask test client on the same database. The support POST rows are also
-measured against bench/floor.py (the least a signed-in support costs with
-Flask, Flask-Login, Flask-WTF and Flask-SQLAlchemy), served beside them:
-floor / hello and app / floor, in the same rounds.
+Flask test client on the same database. The signed-in rows are also
+measured against bench/floor.py (the least a signed-in page, or support,
+costs with Flask, Flask-Login, Flask-WTF and Flask-SQLAlchemy), served beside
+them: floor / hello and app / floor, in the same rounds.
 
 Needs wrk: `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`.
 
@@ -373,10 +373,11 @@ def main() -> None:
     hello = serve("bench.hello:app", hello_port, args.workers, env)
     # Rate limits off for the POST bench only (one user sends thousands).
     app = serve("bench.wsgi_bench:app", app_port, args.workers, env)
-    # The POST rows are also measured against the stack's floor (bench/floor.py).
-    posting = any(path in ("POST", "POSTS") for _label, path, _signed in pages)
+    # The signed-in rows (pages and POSTs) are also measured against the
+    # stack's floor (bench/floor.py).
+    floored = any(signed for _label, _path, signed in pages)
     floor_port = free_port()
-    floor_app = serve("bench.floor:app", floor_port, args.workers, env) if posting else None
+    floor_app = serve("bench.floor:app", floor_port, args.workers, env) if floored else None
     servers = [s for s in (hello, app, floor_app) if s is not None]
     results: dict[str, list[dict]] = {label: [] for label, *_ in pages}
     hellos: dict[str, list[dict]] = {label: [] for label, *_ in pages}
@@ -424,16 +425,14 @@ def main() -> None:
                 measured["cpu_ms"] = (
                     (worker_cpu(app.pid) - before) * 1000 / max(1, measured["requests"])
                 )
-                if floor_app is not None and script in (lua.name, spread.name):
-                    floor_headers = base_headers + [
-                        f"Cookie: {floor_cookie}",
-                        f"X-CSRFToken: {floor_token}",
-                        "Accept: application/json",
-                    ]
+                if floor_app is not None and signed_in:
+                    floor_headers = [*base_headers, f"Cookie: {floor_cookie}"]
+                    if script is not None:  # the POSTs
+                        floor_headers += [f"X-CSRFToken: {floor_token}", "Accept: application/json"]
                     before = worker_cpu(floor_app.pid)
                     lowest = wrk(
-                        f"http://127.0.0.1:{floor_port}/", args.seconds, args.connections,
-                        floor_headers, script,
+                        f"http://127.0.0.1:{floor_port}{path.format(idea=idea)}",
+                        args.seconds, args.connections, floor_headers, script,
                     )  # fmt: skip
                     drain(floor_port)
                     lowest["cpu_ms"] = (
@@ -532,9 +531,10 @@ def verdicts(table: list[dict], backend: str, size: int, s_run: dict | None) -> 
 
 
 def floor_table(pages, results, hellos, floors) -> list[dict]:
-    """The POST rows against the stack's floor (bench/floor.py), measured in the
-    same rounds: floor / hello is the best this stack reaches for a signed-in
-    support; app / floor is the share of it the platform keeps."""
+    """The signed-in rows against the stack's floor (bench/floor.py), measured
+    in the same rounds: floor / hello is the best this stack reaches for a
+    signed-in page or support; app / floor is the share of it the platform
+    keeps."""
     rows = []
     for label, *_ in pages:
         runs, floor_runs, hello_runs = results[label], floors[label], hellos[label]
@@ -556,9 +556,9 @@ def floor_table(pages, results, hellos, floors) -> list[dict]:
         )
     if rows:
         print(
-            "\nThe support POST against the floor of the stack (bench/floor.py: Flask,"
-            " Flask-Login, Flask-WTF's CSRF check, Flask-SQLAlchemy, the same write; same"
-            " rounds)"
+            "\nSigned in, against the floor of the stack (bench/floor.py: Flask, Flask-Login"
+            " loading the visitor through Flask-SQLAlchemy; for the POSTs, Flask-WTF's CSRF"
+            " check and the same write; same rounds)"
         )
         print("| page | floor / hello | app / floor | floor req/s | floor CPU ms/req |")
         print("|---|---|---|---|---|")
