@@ -12,7 +12,9 @@ and the bytes sent (compressed / uncompressed), measured in-process with the
 Flask test client on the same database. The signed-in rows are also
 measured against bench/floor.py (the least a signed-in page, or support,
 costs with Flask, Flask-Login, Flask-WTF and Flask-SQLAlchemy), served beside
-them: floor / hello and app / floor, in the same rounds.
+them: floor / hello and app / floor, in the same rounds. On PostgreSQL each
+round starts with a VACUUM, autovacuum's work in production, so that the
+supports of one round do not slow the next round's pages.
 
 Needs wrk: `apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk`.
 
@@ -190,6 +192,8 @@ def serve(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
             "2048",
             "--log-level",
             "warning",
+            # Several servers at once: none takes the shared control socket.
+            "--no-control-socket",
             "--chdir",
             str(ROOT),
             target,
@@ -197,6 +201,25 @@ def serve(target: str, port: int, workers: int, env: dict) -> subprocess.Popen:
         env=env,
         start_new_session=True,
     )
+
+
+def vacuum(database_url: str) -> None:
+    """On PostgreSQL, VACUUM the database: what autovacuum does in production
+    (on by default), done here between rounds because a bench machine may run
+    without it (this workplace's PostgreSQL has `autovacuum = off`). Without
+    it, the dead rows each support and withdrawal leaves in `supports`,
+    `ideas` and `challenges` pile up from round to round, and the next round's
+    signed-in pages read through them (its own supports, its idea's row)."""
+    if not database_url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("VACUUM"))
+    finally:
+        engine.dispose()
 
 
 def worker_cpu(master: int) -> float:
@@ -399,6 +422,7 @@ def main() -> None:
             ascii_words = sorted({w.lower() for w in WORDS if w.isascii() and w.isalpha()})
             searches.write(SEARCH_LUA % ", ".join(f'"{w}"' for w in ascii_words))
         for _round in range(args.rounds):
+            vacuum(args.database_url)  # what earlier rounds' and runs' supports left
             for label, path, signed_in in pages:
                 headers = list(base_headers)
                 script = None
