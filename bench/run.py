@@ -433,7 +433,7 @@ def main() -> None:
                 if path in ("POST", "POSTS"):
                     headers += [f"X-CSRFToken: {token}", "Accept: application/json"]
                     script, path = (lua if path == "POST" else spread).name, "/"
-                floor = wrk(
+                hello_run = wrk(
                     f"http://127.0.0.1:{hello_port}/", args.seconds, args.connections,
                     base_headers, None,
                 )  # fmt: skip
@@ -463,7 +463,7 @@ def main() -> None:
                         (worker_cpu(floor_app.pid) - before) * 1000 / max(1, lowest["requests"])
                     )
                     floors[label].append(lowest)
-                hellos[label].append(floor)
+                hellos[label].append(hello_run)
                 results[label].append(measured)
                 load.append(os.getloadavg()[0])
     finally:
